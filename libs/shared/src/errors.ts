@@ -1,0 +1,34 @@
+/** Error codes of the API: one filter maps each to an HTTP status and the error shape below. */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'UNKNOWN_CATEGORY',
+  'NOT_FOUND',
+  'ILLEGAL_TRANSITION',
+  'STALE_VERSION',
+  'CONFLICT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
+  'INVALID_RULE_SET',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface FieldError {
+  /** Dotted path of the offending field, e.g. "location.lat". */
+  field: string;
+  message: string;
+}
+
+/** The one error shape of the REST API (docs/api.md). */
+export interface ApiError {
+  error: {
+    code: ErrorCode;
+    message: string;
+    correlationId: string;
+    fields?: FieldError[];
+    /** For 409 on commands: the occurrence's current status and version. */
+    current?: { status: string; version: number };
+  };
+}

@@ -1,0 +1,4 @@
+export * from './enums';
+export * from './errors';
+export * from './occurrence';
+export * from './rules';

@@ -1,0 +1,108 @@
+import type {
+  AssignmentRole,
+  AssignmentState,
+  Department,
+  EscalationLevel,
+  OccurrenceSource,
+  OccurrenceStatus,
+  Priority,
+} from './enums';
+import type { OccurrenceFlags, RoutingDecision, RoutingOverride } from './rules';
+
+export interface GeoPoint {
+  lat: number;
+  lon: number;
+}
+
+export interface OccurrenceLocation extends GeoPoint {
+  address: string | null;
+  parishCode: string | null;
+  parishName: string | null;
+}
+
+export interface AssignmentView {
+  department: Department;
+  role: AssignmentRole;
+  state: AssignmentState;
+  assignedAt: string;
+  acknowledgedAt: string | null;
+  onSceneAt: string | null;
+  /** Deadlines frozen at dispatch from the rule set in force then. ISO 8601. */
+  acknowledgeDueAt: string | null;
+  onSceneDueAt: string | null;
+  resolveDueAt: string | null;
+  escalationLevel: EscalationLevel;
+}
+
+/** An occurrence as the API returns it. Reporter contact data is never part of it. */
+export interface OccurrenceView {
+  id: string;
+  reference: string;
+  category: string;
+  priority: Priority;
+  status: OccurrenceStatus;
+  source: OccurrenceSource;
+  location: OccurrenceLocation;
+  flags: OccurrenceFlags;
+  description: string;
+  lead: Department;
+  assignments: AssignmentView[];
+  escalationLevel: EscalationLevel;
+  reportCount: number;
+  parentId: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  dispatchedAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+}
+
+export interface OccurrenceDetail extends OccurrenceView {
+  routing: RoutingDecision;
+  override: RoutingOverride | null;
+  timeline: OccurrenceEventView[];
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page, null at the end. */
+  nextCursor: string | null;
+}
+
+export const EVENT_TYPES = [
+  'OCCURRENCE_CREATED',
+  'REPORT_LINKED',
+  'TRIAGED',
+  'DISPATCHED',
+  'ROUTING_OVERRIDDEN',
+  'ACKNOWLEDGED',
+  'ON_SCENE',
+  'RESOLVED',
+  'CLOSED',
+  'CANCELLED',
+  'REOPENED',
+  'MERGED',
+  'UNMERGED',
+  'NOTE_ADDED',
+  'ESCALATED',
+  'OPERATIONAL_LEVEL_SET',
+  'OPERATIONAL_LEVEL_PROPOSED',
+  'RULE_SET_PUBLISHED',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * One entry of the append-only event log. `position` is the global order:
+ * "<transaction id>.<sequence>", compared as the pair of integers (see docs/decisions).
+ */
+export interface OccurrenceEventView {
+  position: string;
+  occurrenceId: string | null;
+  type: EventType;
+  actor: string;
+  at: string;
+  /** Departments concerned; the live feed and department views filter on it. */
+  departments: Department[];
+  payload: Record<string, unknown>;
+}
