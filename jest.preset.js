@@ -22,5 +22,7 @@ module.exports = {
     '^@cgi/shared$': path.join(__dirname, 'libs/shared/src/index.ts'),
     '^@cgi/domain$': path.join(__dirname, 'libs/domain/src/index.ts'),
   },
+  // ESM-only packages that CommonJS dependencies require (Node 20 loads them natively; Jest needs them transpiled).
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
 };

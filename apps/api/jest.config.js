@@ -1,0 +1,8 @@
+module.exports = {
+  ...require('../../jest.preset'),
+  displayName: 'api',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  globalSetup: '<rootDir>/../../test/support/global-setup.ts',
+  testTimeout: 30000,
+};

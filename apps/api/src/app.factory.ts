@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import { AppModule } from './app.module';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { createValidationPipe } from './common/validation.pipe';
+import type { Env } from './config/env';
+
+const CORRELATION_HEADER = 'x-correlation-id';
+
+/** Builds the API application: used by main.ts and by the tests, so both run the same stack. */
+export async function createApp(env: Env, options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    logger: options.logger === false ? false : { level: env.LOG_LEVEL },
+    requestIdHeader: CORRELATION_HEADER,
+    genReqId: () => randomUUID(),
+    trustProxy: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, {
+    logger: options.logger === false ? false : ['error', 'warn', 'log'],
+    bufferLogs: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header(CORRELATION_HEADER, request.id);
+  });
+  await app.register(helmet, { contentSecurityPolicy: false });
+  await app.register(cors, {
+    origin: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').map((s) => s.trim()) : false,
+    credentials: true,
+  });
+  app.setGlobalPrefix('api/v1', { exclude: [{ path: 'health/{*path}', method: RequestMethod.ALL }] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+
+  const openApi = new DocumentBuilder()
+    .setTitle('CGI Porto — Occurrences Integrated Manager API')
+    .setDescription('Intake, routing by the CGI governance rules, lifecycle and event log. Errors: see the ApiError shape in docs/api.md.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  return app;
+}

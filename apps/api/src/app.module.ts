@@ -1,0 +1,37 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from './auth/auth.module';
+import { ConfigModule } from './config/config.module';
+import { Env } from './config/env';
+import { dataSourceOptions } from './database/data-source-options';
+import { EventsModule } from './events/events.module';
+import { HealthModule } from './health/health.module';
+import { OccurrencesModule } from './occurrences/occurrences.module';
+import { OperationalLevelsModule } from './operational-levels/operational-levels.module';
+import { RedisModule } from './redis/redis.module';
+import { ReferenceModule } from './reference/reference.module';
+import { RulesModule } from './rules/rules.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(env?: Env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(env),
+        TypeOrmModule.forRootAsync({
+          inject: [Env],
+          useFactory: (e: Env) => dataSourceOptions(e.DATABASE_URL, e.DATABASE_POOL_SIZE),
+        }),
+        RedisModule,
+        AuthModule,
+        EventsModule,
+        RulesModule,
+        OperationalLevelsModule,
+        OccurrencesModule,
+        ReferenceModule,
+        HealthModule,
+      ],
+    };
+  }
+}

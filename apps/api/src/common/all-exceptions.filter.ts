@@ -1,0 +1,76 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiError, ErrorCode } from '@cgi/shared';
+import { DomainException } from './domain.exception';
+import { ERROR_STATUS } from './error-status';
+
+const HTTP_TO_CODE: Record<number, ErrorCode> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'VALIDATION_FAILED',
+  429: 'RATE_LIMITED',
+};
+
+/**
+ * The one filter of the HTTP transport: every error leaves in the shape of `ApiError`
+ * with the request's correlation id; never a stack trace or SQL.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const request = ctx.getRequest<FastifyRequest>();
+    const reply = ctx.getResponse<FastifyReply>();
+    const correlationId = String(request.id);
+    const { status, body } = this.toError(exception, correlationId);
+    if (status >= 500) {
+      this.logger.error({ correlationId, err: exception }, 'unhandled error');
+    }
+    void reply.status(status).header('x-correlation-id', correlationId).send(body);
+  }
+
+  private toError(exception: unknown, correlationId: string): { status: number; body: ApiError } {
+    if (exception instanceof DomainException) {
+      return {
+        status: ERROR_STATUS[exception.code],
+        body: {
+          error: {
+            code: exception.code,
+            message: exception.message,
+            correlationId,
+            ...(exception.fields ? { fields: exception.fields } : {}),
+            ...(exception.current ? { current: exception.current } : {}),
+          },
+        },
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = HTTP_TO_CODE[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED');
+      // Fastify's own refusals (unparseable JSON, body too large, wrong content type) reach us
+      // mapped to HttpException: they concern the body as a whole.
+      const aboutBody = status === 400 || status === 413 || status === 415;
+      const message = status === 413 ? 'Request body is too large' : exception.message;
+      return {
+        status,
+        body: { error: { code, message, correlationId, ...(aboutBody ? { fields: [{ field: 'body', message }] } : {}) } },
+      };
+    }
+    // Errors raised by Fastify itself before our handlers (body parsing, size limit, content type).
+    const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
+    if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
+      const status = fastifyError.statusCode;
+      const code = HTTP_TO_CODE[status] ?? 'VALIDATION_FAILED';
+      const message =
+        status === 413 ? 'Request body is too large' : `Malformed request body: ${fastifyError.message ?? 'unreadable'}`;
+      return { status, body: { error: { code, message, correlationId, fields: [{ field: 'body', message }] } } };
+    }
+    return { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal error', correlationId } } };
+  }
+}

@@ -1,0 +1,20 @@
+import type { DataSourceOptions } from 'typeorm';
+import { InitialSchema1764288000000 } from './migrations/1764288000000-initial-schema';
+
+export const MIGRATIONS = [InitialSchema1764288000000];
+
+/** TypeORM options shared by the API, the worker, the migration command and the tests. */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'each',
+    entities: [],
+    // node-postgres closes idle pooled connections after 10 s by default, which shows up
+    // as p99 stalls under bursty load (docs/benchmarks.md): keep them.
+    extra: { max: poolSize, idleTimeoutMillis: 0 },
+  };
+}

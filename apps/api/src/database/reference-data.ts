@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { DEFAULT_RULE_SET } from '@cgi/domain';
+import type { Department } from '@cgi/shared';
+import { repoRoot } from './repo-root';
+
+export const DEPARTMENT_NAMES: Record<Department, string> = {
+  POLICE: 'Polícia Municipal do Porto',
+  FIRE: 'Batalhão de Sapadores Bombeiros do Porto',
+  CIVIL_PROTECTION: 'Serviço Municipal de Proteção Civil',
+  MOBILITY: 'Direção Municipal da Mobilidade e Gestão da Via Pública',
+  ENVIRONMENT: 'Direção Municipal do Ambiente',
+  CGI: 'Centro de Gestão Integrada',
+};
+
+interface ParishFeature {
+  properties: { code: string; name: string; short_name: string; area_km2: number };
+  geometry: { type: 'Polygon'; coordinates: number[][][] };
+}
+
+/**
+ * Reference data every environment needs: departments, Porto's parishes (CAOP, shipped in
+ * data/porto), the first rule set (governance.md) and the city's operational level.
+ * Idempotent: run after every migration.
+ */
+export async function seedReferenceData(ds: DataSource): Promise<void> {
+  await ds.transaction(async (m) => {
+    for (const [code, name] of Object.entries(DEPARTMENT_NAMES)) {
+      await m.query(
+        `INSERT INTO departments (code, name, assignable) VALUES ($1, $2, true)
+         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name`,
+        [code, name],
+      );
+    }
+    const geojson = JSON.parse(readFileSync(join(repoRoot(), 'data/porto/parishes.geojson'), 'utf8')) as {
+      features: ParishFeature[];
+    };
+    for (const f of geojson.features) {
+      await m.query(
+        `INSERT INTO parishes (code, name, short_name, area_km2, geom)
+         VALUES ($1, $2, $3, $4, ST_SetSRID(ST_GeomFromGeoJSON($5), 4326))
+         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, short_name = EXCLUDED.short_name,
+           area_km2 = EXCLUDED.area_km2, geom = EXCLUDED.geom`,
+        [f.properties.code, f.properties.name, f.properties.short_name, f.properties.area_km2, JSON.stringify(f.geometry)],
+      );
+    }
+    await m.query(
+      `INSERT INTO rule_sets (version, document, created_by, comment)
+       SELECT 1, $1::jsonb, 'system', 'Governance rules of the CGI (governance.md)'
+       WHERE NOT EXISTS (SELECT 1 FROM rule_sets)`,
+      [JSON.stringify(DEFAULT_RULE_SET)],
+    );
+    await m.query(
+      `INSERT INTO operational_levels (scope, level, reason, set_by) VALUES ('CITY', 'NORMAL', 'initial', 'system')
+       ON CONFLICT (scope) DO NOTHING`,
+    );
+  });
+}

@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { formatReference, route, UnknownCategoryError } from '@cgi/domain';
+import type { OccurrenceFlags, OccurrenceSource, OccurrenceView, RoutingDecision } from '@cgi/shared';
+import { actorLabel, type Actor } from '../auth/actor';
+import { DomainException } from '../common/domain.exception';
+import { Env } from '../config/env';
+import { EventLogService, type NewEvent } from '../events/event-log.service';
+import { ParishLocator } from '../geo/parish-locator.service';
+import { OperationalLevelService } from '../operational-levels/operational-level.service';
+import { RuleSetService, type LoadedRuleSet } from '../rules/rule-set.service';
+import { AssignmentWriter } from './assignment-writer';
+import type { CreateOccurrenceDto } from './dto/create-occurrence.dto';
+import { OccurrenceRepository } from './occurrence.repository';
+
+export interface IntakeResult {
+  occurrence: OccurrenceView;
+  /** Set when a citizen report was linked to an open occurrence it duplicates. */
+  linkedTo: { id: string; reference: string } | null;
+}
+
+/** Takes an occurrence in: locate, route by the rules in force, link duplicates, store, log. */
+@Injectable()
+export class OccurrenceIntakeService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly env: Env,
+    private readonly rules: RuleSetService,
+    private readonly locator: ParishLocator,
+    private readonly levels: OperationalLevelService,
+    private readonly repo: OccurrenceRepository,
+    private readonly assignments: AssignmentWriter,
+    private readonly events: EventLogService,
+  ) {}
+
+  /** Routes without storing anything: the console's preview before submit. */
+  async preview(dto: Pick<CreateOccurrenceDto, 'category' | 'source' | 'location' | 'flags'>): Promise<RoutingDecision> {
+    const m = this.ds.manager;
+    const ruleSet = await this.rules.active(m);
+    const place = await this.locate(m, dto.location.lat, dto.location.lon);
+    const level = await this.levels.levelAt(m, place.parishCode);
+    return this.decide(ruleSet, dto.category, dto.source ?? 'OPERATOR', normaliseFlags(dto.flags), place.parishCode, level);
+  }
+
+  async intake(dto: CreateOccurrenceDto, actor: Actor): Promise<IntakeResult> {
+    const source: OccurrenceSource = dto.source ?? 'OPERATOR';
+    const flags = normaliseFlags(dto.flags);
+    const by = actorLabel(actor);
+    const { id, linkedTo } = await this.ds.transaction(async (m) => {
+      const ruleSet = await this.rules.active(m);
+      const place = await this.locate(m, dto.location.lat, dto.location.lon);
+      const level = await this.levels.levelAt(m, place.parishCode);
+      const decision = this.decide(ruleSet, dto.category, source, flags, place.parishCode, level);
+      const parent = source === 'CITIZEN' ? await this.findDuplicate(m, ruleSet, dto) : null;
+      const now = new Date();
+      const status = parent ? 'MERGED' : decision.result.autoDispatch ? 'DISPATCHED' : 'NEW';
+      const [{ seq }]: Array<{ seq: string }> = await m.query(`SELECT nextval('occurrence_reference_seq') AS seq`);
+      const reference = formatReference(now.getUTCFullYear(), Number(seq));
+      const [{ id }]: Array<{ id: string }> = await m.query(
+        `INSERT INTO occurrences (reference, category, priority, status, source, location, address, parish_code,
+            injuries, hazardous_materials, blocks_traffic, people_at_risk, description, lead_department,
+            rule_set_version, routing, parent_id, created_at, updated_at, dispatched_at)
+         VALUES ($1, $2, $3, $4, $5, ST_SetSRID(ST_MakePoint($6, $7), 4326)::geography, $8, $9,
+            $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19, $19, $20)
+         RETURNING id`,
+        [
+          reference, dto.category, decision.result.priority, status, source, dto.location.lon, dto.location.lat,
+          dto.location.address ?? null, place.parishCode, flags.injuries, flags.hazardousMaterials, flags.blocksTraffic,
+          flags.peopleAtRisk, dto.description, decision.result.lead, ruleSet.version, JSON.stringify(decision),
+          parent?.id ?? null, now, status === 'DISPATCHED' ? now : null,
+        ],
+      );
+      if (dto.reporter && (dto.reporter.name || dto.reporter.phone || dto.reporter.email)) {
+        await m.query(`INSERT INTO reporter_contacts (occurrence_id, name, phone, email) VALUES ($1, $2, $3, $4)`, [
+          id, dto.reporter.name ?? null, dto.reporter.phone ?? null, dto.reporter.email ?? null,
+        ]);
+      }
+      const created: NewEvent = {
+        occurrenceId: id,
+        type: 'OCCURRENCE_CREATED',
+        actor: by,
+        departments: [],
+        payload: {
+          reference, category: dto.category, source, priority: decision.result.priority, status,
+          parishCode: place.parishCode, ruleSetVersion: ruleSet.version, linkedTo: parent?.id ?? null,
+        },
+      };
+      const log: NewEvent[] = [created];
+      if (parent) {
+        const [{ report_count }]: Array<{ report_count: number }> = await m.query(
+          `UPDATE occurrences SET report_count = report_count + 1, version = version + 1, updated_at = now()
+            WHERE id = $1 RETURNING report_count`,
+          [parent.id],
+        );
+        log.push({
+          occurrenceId: parent.id,
+          type: 'REPORT_LINKED',
+          actor: by,
+          departments: await this.repo.activeDepartments(m, parent.id),
+          payload: { reportId: id, reportReference: reference, reportCount: report_count },
+        });
+      } else if (status === 'DISPATCHED') {
+        const departments = await this.assignments.dispatch(m, id, decision, null, ruleSet.document, now);
+        created.departments = departments;
+        log.push({ occurrenceId: id, type: 'DISPATCHED', actor: by, departments, payload: { departments, automatic: true } });
+      }
+      await this.events.append(m, log);
+      return { id, linkedTo: parent };
+    });
+    const occurrence = await this.repo.view(this.ds.manager, id);
+    return { occurrence: occurrence!, linkedTo };
+  }
+
+  private decide(
+    ruleSet: LoadedRuleSet,
+    category: string,
+    source: OccurrenceSource,
+    flags: OccurrenceFlags,
+    parishCode: string | null,
+    operationalLevel: Awaited<ReturnType<OperationalLevelService['levelAt']>>,
+  ): RoutingDecision {
+    try {
+      return route({ category, source, flags, parishCode, operationalLevel }, ruleSet);
+    } catch (err) {
+      if (err instanceof UnknownCategoryError) {
+        throw new DomainException('UNKNOWN_CATEGORY', `Unknown category ${category}`, [
+          { field: 'category', message: `unknown category ${category} in rule set version ${ruleSet.version}` },
+        ]);
+      }
+      throw err;
+    }
+  }
+
+  /** Locates the point; too far from Porto to be the CGI's is refused (governance.md §4.5 keeps the near ones). */
+  private async locate(m: EntityManager, lat: number, lon: number) {
+    const place = await this.locator.locate(m, lat, lon);
+    if (place.distanceOutsideM > this.env.SERVICE_AREA_MAX_KM * 1000) {
+      const km = Math.round(place.distanceOutsideM / 1000);
+      throw new DomainException('VALIDATION_FAILED', `Location is ${km} km outside Porto, beyond the CGI's service area`, [
+        { field: 'location', message: `is ${km} km outside the municipality of Porto (limit ${this.env.SERVICE_AREA_MAX_KM} km)` },
+      ]);
+    }
+    return place;
+  }
+
+  /** governance.md §8: same category, within the radius and window of an open occurrence. */
+  private async findDuplicate(
+    m: EntityManager,
+    ruleSet: LoadedRuleSet,
+    dto: CreateOccurrenceDto,
+  ): Promise<{ id: string; reference: string } | null> {
+    // Serialise citizen intakes of one category so two simultaneous first reports cannot both open.
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('duplicate:' || $1))`, [dto.category]);
+    const { radiusMeters, windowMinutes } = ruleSet.document.duplicates;
+    const rows: Array<{ id: string; reference: string }> = await m.query(
+      `SELECT id, reference FROM occurrences
+        WHERE category = $1 AND parent_id IS NULL
+          AND status IN ('NEW','TRIAGED','DISPATCHED','ACKNOWLEDGED','ON_SCENE')
+          AND created_at >= now() - make_interval(mins => $2)
+          AND ST_DWithin(location, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography, $5)
+        ORDER BY location <-> ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography
+        LIMIT 1 FOR UPDATE`,
+      [dto.category, windowMinutes, dto.location.lon, dto.location.lat, radiusMeters],
+    );
+    return rows[0] ?? null;
+  }
+}
+
+export function normaliseFlags(f: Partial<OccurrenceFlags> | undefined): OccurrenceFlags {
+  return {
+    injuries: f?.injuries ?? false,
+    hazardousMaterials: f?.hazardousMaterials ?? false,
+    blocksTraffic: f?.blocksTraffic ?? false,
+    peopleAtRisk: f?.peopleAtRisk ?? 0,
+  };
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { OccurrenceDetail, OccurrenceView, Page } from '@cgi/shared';
+import { isDepartmentRole, type Actor } from '../auth/actor';
+import { DomainException } from '../common/domain.exception';
+import { EventLogService } from '../events/event-log.service';
+import type { ListOccurrencesQuery } from './dto/list-occurrences.query';
+import { assertVisible } from './occurrence-access';
+import { OccurrenceRepository } from './occurrence.repository';
+
+interface Cursor {
+  c: string;
+  i: string;
+}
+
+const encodeCursor = (o: OccurrenceView): string => Buffer.from(JSON.stringify({ c: o.createdAt, i: o.id })).toString('base64url');
+
+function decodeCursor(s: string): Cursor {
+  try {
+    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
+    if (typeof v.c === 'string' && !Number.isNaN(Date.parse(v.c)) && /^[0-9a-f-]{36}$/.test(v.i)) return v;
+  } catch {
+    // fall through
+  }
+  throw new DomainException('VALIDATION_FAILED', 'Invalid cursor', [{ field: 'cursor', message: 'is not a cursor this API gave' }]);
+}
+
+/** Reads of occurrences, scoped by the actor's rights. */
+@Injectable()
+export class OccurrenceQueriesService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: OccurrenceRepository,
+    private readonly events: EventLogService,
+  ) {}
+
+  async detail(id: string, actor: Actor): Promise<OccurrenceDetail> {
+    const m = this.ds.manager;
+    await assertVisible(m, actor, id);
+    const view = await this.repo.view(m, id);
+    if (!view) throw new DomainException('NOT_FOUND', 'Occurrence not found');
+    return { ...view, timeline: await this.events.timeline(id, m) };
+  }
+
+  async list(q: ListOccurrencesQuery, actor: Actor): Promise<Page<OccurrenceView>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown): string => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (isDepartmentRole(actor)) {
+      where.push(`EXISTS (SELECT 1 FROM occurrence_assignments a WHERE a.occurrence_id = o.id AND a.department = ${p(actor.department)} AND a.state <> 'RELEASED')`);
+    }
+    if (q.status?.length) where.push(`o.status = ANY(${p(q.status)}::text[])`);
+    if (q.priority?.length) where.push(`o.priority = ANY(${p(q.priority)}::text[])`);
+    if (q.category?.length) where.push(`o.category = ANY(${p(q.category)}::text[])`);
+    if (q.department?.length) {
+      where.push(`EXISTS (SELECT 1 FROM occurrence_assignments a WHERE a.occurrence_id = o.id AND a.department = ANY(${p(q.department)}::text[]) AND a.state <> 'RELEASED')`);
+    }
+    if (q.parish) where.push(`o.parish_code = ${p(q.parish)}`);
+    if (q.bbox) {
+      const [minLon, minLat, maxLon, maxLat] = q.bbox.split(',').map(Number);
+      where.push(`ST_Intersects(o.location, ST_MakeEnvelope(${p(minLon)}, ${p(minLat)}, ${p(maxLon)}, ${p(maxLat)}, 4326)::geography)`);
+    }
+    if (q.near) {
+      const [lat, lon] = q.near.split(',').map(Number);
+      where.push(`ST_DWithin(o.location, ST_SetSRID(ST_MakePoint(${p(lon)}, ${p(lat)}), 4326)::geography, ${p(q.radius ?? 500)})`);
+    } else if (q.radius !== undefined) {
+      throw new DomainException('VALIDATION_FAILED', 'radius needs near', [{ field: 'near', message: 'is required with radius' }]);
+    }
+    if (q.q) where.push(`(o.search @@ plainto_tsquery('simple', ${p(q.q)}) OR o.reference = upper(${p(q.q.trim())}))`);
+    if (q.from) where.push(`o.created_at >= ${p(q.from)}`);
+    if (q.to) where.push(`o.created_at < ${p(q.to)}`);
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor);
+      where.push(`(o.created_at, o.id) < (${p(c.c)}::timestamptz, ${p(c.i)}::uuid)`);
+    }
+    const limit = q.limit ?? 50;
+    const rows = await this.repo.list(this.ds.manager, where, params, limit + 1);
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null };
+  }
+
+  /** Reporter contact data: CGI roles only (the controller enforces the role). */
+  async reporter(id: string): Promise<{ name: string | null; phone: string | null; email: string | null } | null> {
+    const rows: Array<{ name: string | null; phone: string | null; email: string | null }> = await this.ds.query(
+      `SELECT name, phone, email FROM reporter_contacts WHERE occurrence_id = $1`, [id],
+    );
+    return rows[0] ?? null;
+  }
+}

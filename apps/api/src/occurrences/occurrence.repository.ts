@@ -1,0 +1,198 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type {
+  AssignmentRole,
+  AssignmentState,
+  AssignmentView,
+  Department,
+  EscalationLevel,
+  OccurrenceSource,
+  OccurrenceStatus,
+  OccurrenceView,
+  Priority,
+  RoutingDecision,
+  RoutingOverride,
+} from '@cgi/shared';
+
+/** The columns of `occurrences` a command needs, read under a row lock. */
+export interface OccurrenceRow {
+  id: string;
+  reference: string;
+  category: string;
+  priority: Priority;
+  status: OccurrenceStatus;
+  source: OccurrenceSource;
+  lat: number;
+  lon: number;
+  parish_code: string | null;
+  injuries: boolean;
+  hazardous_materials: boolean;
+  blocks_traffic: boolean;
+  people_at_risk: number;
+  lead_department: Department;
+  rule_set_version: number;
+  routing: RoutingDecision;
+  override: RoutingOverride | null;
+  report_count: number;
+  parent_id: string | null;
+  version: number;
+}
+
+export interface AssignmentRow {
+  department: Department;
+  role: AssignmentRole;
+  state: AssignmentState;
+}
+
+interface ViewRow {
+  id: string;
+  reference: string;
+  category: string;
+  priority: Priority;
+  status: OccurrenceStatus;
+  source: OccurrenceSource;
+  lat: number;
+  lon: number;
+  address: string | null;
+  parish_code: string | null;
+  parish_name: string | null;
+  injuries: boolean;
+  hazardous_materials: boolean;
+  blocks_traffic: boolean;
+  people_at_risk: number;
+  description: string;
+  lead_department: Department;
+  escalation_level: EscalationLevel;
+  report_count: number;
+  parent_id: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  dispatched_at: Date | null;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  assignments: Array<{
+    department: Department;
+    role: AssignmentRole;
+    state: AssignmentState;
+    assigned_at: string;
+    acknowledged_at: string | null;
+    on_scene_at: string | null;
+    acknowledge_due_at: string | null;
+    on_scene_due_at: string | null;
+    resolve_due_at: string | null;
+    escalation_level: EscalationLevel;
+  }>;
+  routing?: RoutingDecision;
+  override?: RoutingOverride | null;
+}
+
+const iso = (s: string | null): string | null => (s === null ? null : new Date(s).toISOString());
+
+export const VIEW_SELECT = `
+  SELECT o.id, o.reference, o.category, o.priority, o.status, o.source,
+         ST_Y(o.location::geometry) AS lat, ST_X(o.location::geometry) AS lon,
+         o.address, o.parish_code, p.name AS parish_name,
+         o.injuries, o.hazardous_materials, o.blocks_traffic, o.people_at_risk,
+         o.description, o.lead_department, o.escalation_level, o.report_count, o.parent_id,
+         o.version, o.created_at, o.updated_at, o.dispatched_at, o.resolved_at, o.closed_at,
+         o.routing, o.override,
+         coalesce((
+           SELECT json_agg(json_build_object(
+             'department', a.department, 'role', a.role, 'state', a.state, 'assigned_at', a.assigned_at,
+             'acknowledged_at', a.acknowledged_at, 'on_scene_at', a.on_scene_at,
+             'acknowledge_due_at', a.acknowledge_due_at, 'on_scene_due_at', a.on_scene_due_at,
+             'resolve_due_at', a.resolve_due_at, 'escalation_level', a.escalation_level)
+             ORDER BY array_position(ARRAY['LEAD','COORDINATOR','SUPPORT'], a.role), a.department)
+           FROM occurrence_assignments a WHERE a.occurrence_id = o.id), '[]'::json) AS assignments
+    FROM occurrences o LEFT JOIN parishes p ON p.code = o.parish_code`;
+
+export function toOccurrenceView(r: ViewRow): OccurrenceView {
+  return {
+    id: r.id,
+    reference: r.reference,
+    category: r.category,
+    priority: r.priority,
+    status: r.status,
+    source: r.source,
+    location: { lat: r.lat, lon: r.lon, address: r.address, parishCode: r.parish_code, parishName: r.parish_name },
+    flags: {
+      injuries: r.injuries,
+      hazardousMaterials: r.hazardous_materials,
+      blocksTraffic: r.blocks_traffic,
+      peopleAtRisk: r.people_at_risk,
+    },
+    description: r.description,
+    lead: r.lead_department,
+    assignments: r.assignments.map(
+      (a): AssignmentView => ({
+        department: a.department,
+        role: a.role,
+        state: a.state,
+        assignedAt: iso(a.assigned_at)!,
+        acknowledgedAt: iso(a.acknowledged_at),
+        onSceneAt: iso(a.on_scene_at),
+        acknowledgeDueAt: iso(a.acknowledge_due_at),
+        onSceneDueAt: iso(a.on_scene_due_at),
+        resolveDueAt: iso(a.resolve_due_at),
+        escalationLevel: a.escalation_level,
+      }),
+    ),
+    escalationLevel: r.escalation_level,
+    reportCount: r.report_count,
+    parentId: r.parent_id,
+    version: r.version,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    dispatchedAt: r.dispatched_at?.toISOString() ?? null,
+    resolvedAt: r.resolved_at?.toISOString() ?? null,
+    closedAt: r.closed_at?.toISOString() ?? null,
+  };
+}
+
+/** SQL of the occurrences feature. Raw queries on the hot paths (docs/benchmarks.md). */
+@Injectable()
+export class OccurrenceRepository {
+  async lockById(m: EntityManager, id: string): Promise<OccurrenceRow | null> {
+    const rows: OccurrenceRow[] = await m.query(
+      `SELECT id, reference, category, priority, status, source,
+              ST_Y(location::geometry) AS lat, ST_X(location::geometry) AS lon, parish_code,
+              injuries, hazardous_materials, blocks_traffic, people_at_risk, lead_department,
+              rule_set_version, routing, override, report_count, parent_id, version
+         FROM occurrences WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async assignments(m: EntityManager, id: string): Promise<AssignmentRow[]> {
+    return m.query(`SELECT department, role, state FROM occurrence_assignments WHERE occurrence_id = $1`, [id]);
+  }
+
+  /** Active (not released) assignment departments: who an event concerns. */
+  async activeDepartments(m: EntityManager, id: string): Promise<Department[]> {
+    const rows: Array<{ department: Department }> = await m.query(
+      `SELECT department FROM occurrence_assignments WHERE occurrence_id = $1 AND state <> 'RELEASED' ORDER BY department`,
+      [id],
+    );
+    return rows.map((r) => r.department);
+  }
+
+  async view(
+    m: EntityManager,
+    id: string,
+  ): Promise<(OccurrenceView & { routing: RoutingDecision; override: RoutingOverride | null }) | null> {
+    const rows: ViewRow[] = await m.query(`${VIEW_SELECT} WHERE o.id = $1`, [id]);
+    if (rows.length === 0) return null;
+    return { ...toOccurrenceView(rows[0]), routing: rows[0].routing!, override: rows[0].override ?? null };
+  }
+
+  async list(m: EntityManager, where: string[], params: unknown[], limit: number): Promise<OccurrenceView[]> {
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const rows: ViewRow[] = await m.query(
+      `${VIEW_SELECT} ${clause} ORDER BY o.created_at DESC, o.id DESC LIMIT ${Number(limit)}`,
+      params,
+    );
+    return rows.map(toOccurrenceView);
+  }
+}

@@ -1,0 +1,22 @@
+export * from './domain-error';
+export * from './priority';
+export * from './reference';
+
+export * from './lifecycle/occurrence-command';
+export * from './lifecycle/illegal-transition.error';
+export * from './lifecycle/occurrence-lifecycle';
+
+export * from './routing/default-rule-set';
+export * from './routing/validate-rule-set';
+export * from './routing/unknown-category.error';
+export * from './routing/route';
+
+export * from './sla/local-date';
+export * from './sla/clock-time';
+export * from './sla/easter';
+export * from './sla/holiday-calendar';
+export * from './sla/service-hours.calendar';
+export * from './sla/deadlines';
+export * from './sla/escalation-triggers';
+
+export * from './operational-level/operational-level';
