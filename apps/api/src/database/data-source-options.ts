@@ -1,7 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
-import { InitialSchema1764288000000 } from './migrations/1764288000000-initial-schema';
+import { MIGRATIONS } from './migrations';
 
-export const MIGRATIONS = [InitialSchema1764288000000];
+export { MIGRATIONS };
 
 /** TypeORM options shared by the API, the worker, the migration command and the tests. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

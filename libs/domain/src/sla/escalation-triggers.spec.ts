@@ -57,12 +57,12 @@ describe('escalationTriggers', () => {
       'L1 ON_SCENE 2026-05-12T14:04:00.000Z',
       'L2 ACKNOWLEDGE 2026-05-12T14:04:00.000Z',
       'L2 ON_SCENE 2026-05-12T14:04:00.000Z',
+      'L3 ON_SCENE 2026-05-12T14:04:00.000Z',
       'L1 RESOLVE 2026-05-12T14:06:00.000Z',
       'L2 RESOLVE 2026-05-12T14:06:00.000Z',
       'L3 ACKNOWLEDGE 2026-05-12T14:06:00.000Z',
-      'L3 ON_SCENE 2026-05-12T14:06:00.000Z',
       'L3 RESOLVE 2026-05-12T14:06:00.000Z',
-    ].sort((a, b) => a.slice(-24).localeCompare(b.slice(-24)) || a.localeCompare(b)));
+    ]);
   });
 });
 
