@@ -2,3 +2,4 @@ export * from './enums';
 export * from './errors';
 export * from './occurrence';
 export * from './rules';
+export * from './live-events';
