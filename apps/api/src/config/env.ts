@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 /**
  * Every environment variable the API and the worker read, validated at boot.
@@ -59,6 +59,85 @@ export class Env {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  /**
+   * TEST ONLY. Multiplies every SLA duration when deadlines are computed at dispatch
+   * (0.001 turns a 2-minute acknowledge deadline into 120 ms). Must be 1 in production.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsNumber()
+  @Min(0.00001)
+  @Max(1)
+  SLA_TIME_SCALE = 1;
+
+  // --- Identity and security (issue #3; docs/operations.md "Security operations") ---
+
+  /** Lifetime of a refresh token; each refresh rotates it. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(60)
+  @Max(90 * 86400)
+  JWT_REFRESH_TTL_SECONDS = 7 * 86400;
+
+  /** Consecutive failed logins of one username before it is locked. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  LOGIN_MAX_FAILURES = 5;
+
+  /** How long a locked username stays locked. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  LOGIN_LOCKOUT_SECONDS = 900;
+
+  /** Requests per minute per authenticated user. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_USER_PER_MINUTE = 1200;
+
+  /** Requests per minute per integration API key. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_API_KEY_PER_MINUTE = 600;
+
+  /** Requests per minute per client IP on public endpoints (health probes excepted). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PUBLIC_IP_PER_MINUTE = 300;
+
+  /** Login, refresh and logout attempts per minute per client IP. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_LOGIN_IP_PER_MINUTE = 30;
+
+  /** Prefix of the Redis keys of rate limits and lockouts (lets several deployments share a Redis). */
+  @Matches(/^[a-z0-9:_-]{1,40}$/, { message: 'RATE_LIMIT_KEY_PREFIX must be 1-40 of a-z 0-9 : _ -' })
+  RATE_LIMIT_KEY_PREFIX = 'cgi:rl';
+
+  /**
+   * Which proxies' X-Forwarded-For is believed for the client IP: "false", "true", a hop count,
+   * or a comma-separated list of addresses/CIDRs (Fastify trustProxy).
+   */
+  @IsString()
+  TRUST_PROXY = 'loopback,linklocal,uniquelocal';
+
+  /** GDPR: reporter contact data is anonymised this many days after the occurrence closed. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(36500)
+  RETENTION_DAYS_AFTER_CLOSURE = 730;
+
+  /** Cron pattern (Europe/Lisbon) of the retention job; "off" runs no scheduler or worker in this process. */
+  @IsString()
+  RETENTION_JOB_CRON = '17 3 * * *';
 }
 
 export class InvalidEnvironmentError extends Error {}
@@ -67,8 +146,11 @@ export function validateEnv(raw: Record<string, string | undefined>): Env {
   const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const env = plainToInstance(Env, defined, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: false, skipMissingProperties: false });
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  if (env.NODE_ENV === 'production' && env.SLA_TIME_SCALE !== 1) {
+    lines.push('  SLA_TIME_SCALE: must be 1 (or unset) when NODE_ENV=production; it only shortens SLAs for tests');
+  }
+  if (lines.length > 0) {
     throw new InvalidEnvironmentError(`Invalid environment configuration:\n${lines.join('\n')}`);
   }
   return env;

@@ -1,12 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { computeDeadlines } from '@cgi/domain';
-import type { Department, RoutingDecision, RoutingOverride, RuleSetDocument } from '@cgi/shared';
+import { computeDeadlines, escalationTriggers } from '@cgi/domain';
+import type { DeadlineKind, Department, Priority, RoutingDecision, RoutingOverride, RuleSetDocument } from '@cgi/shared';
+import { Env } from '../config/env';
 import { effectiveRouting, plannedAssignments } from './assignment-planner';
 
-/** Writes the per-department assignments and their deadlines, frozen at dispatch. */
+/** Why a pending escalation deadline stopped without escalating. */
+export type DeadlineStop = 'MET' | 'SUPERSEDED' | 'RELEASED';
+
+/**
+ * Writes the per-department assignments and their deadlines, frozen at dispatch, and the lead
+ * department's escalation deadlines (governance.md §6) that the escalation worker fires.
+ */
 @Injectable()
 export class AssignmentWriter {
+  constructor(private readonly env: Env) {}
+
   /**
    * Assigns every department of the effective routing. Departments already assigned keep their
    * acknowledgement and deadlines unless `restartClocks`; departments no longer routed are released.
@@ -23,7 +32,7 @@ export class AssignmentWriter {
   ): Promise<Department[]> {
     const effective = effectiveRouting(routing, override);
     const planned = plannedAssignments(effective);
-    const due = computeDeadlines(now, effective.priority, doc);
+    const due = this.scaled(now, computeDeadlines(now, effective.priority, doc));
     for (const a of planned) {
       await m.query(
         `INSERT INTO occurrence_assignments (occurrence_id, department, role, state, assigned_at,
@@ -52,14 +61,91 @@ export class AssignmentWriter {
       `UPDATE occurrences SET lead_department = $2, priority = $3 WHERE id = $1`,
       [occurrenceId, effective.lead, effective.priority],
     );
+    const [lead]: Array<{ assigned_at: Date }> = await m.query(
+      `SELECT assigned_at FROM occurrence_assignments WHERE occurrence_id = $1 AND department = $2`,
+      [occurrenceId, effective.lead],
+    );
+    await this.writeEscalationDeadlines(m, occurrenceId, effective.lead, effective.priority, doc, lead.assigned_at, now);
     return planned.map((a) => a.department).sort();
   }
 
-  /** Releases every assignment (cancel, merge): their clocks stop. */
+  /** Releases every assignment (cancel, merge, reopen): their clocks stop. */
   async releaseAll(m: EntityManager, occurrenceId: string, now: Date): Promise<void> {
     await m.query(
       `UPDATE occurrence_assignments SET state = 'RELEASED', released_at = $2 WHERE occurrence_id = $1 AND state <> 'RELEASED'`,
       [occurrenceId, now],
     );
+    await this.stopDeadlines(m, occurrenceId, null, null, 'RELEASED', now);
+  }
+
+  /**
+   * Stops the pending escalation deadlines of `kinds` (all when null) for `department` (any when null).
+   * The worker re-checks every condition when a deadline fires, so this is bookkeeping, not correctness.
+   */
+  async stopDeadlines(
+    m: EntityManager,
+    occurrenceId: string,
+    department: Department | null,
+    kinds: readonly DeadlineKind[] | null,
+    outcome: DeadlineStop,
+    now: Date,
+  ): Promise<void> {
+    await m.query(
+      `UPDATE escalation_deadlines SET cancelled_at = $4, outcome = $5
+        WHERE occurrence_id = $1 AND fired_at IS NULL AND cancelled_at IS NULL
+          AND ($2::text IS NULL OR department = $2) AND ($3::text[] IS NULL OR kind = ANY($3::text[]))`,
+      [occurrenceId, department, kinds, now, outcome],
+    );
+  }
+
+  /**
+   * The escalation ladder of the lead department, run from its assignment: pending rows that no
+   * longer match (another lead, restarted clocks) are superseded; rows already written (pending,
+   * fired or met) are kept as they are, so a re-dispatch that keeps the clocks changes nothing.
+   */
+  private async writeEscalationDeadlines(
+    m: EntityManager,
+    occurrenceId: string,
+    lead: Department,
+    priority: Priority,
+    doc: RuleSetDocument,
+    assignedAt: Date,
+    now: Date,
+  ): Promise<void> {
+    const triggers = escalationTriggers(assignedAt, priority, doc).map((t) => ({ ...t, dueAt: this.scale(assignedAt, t.dueAt) }));
+    const columns = [
+      triggers.map(() => lead),
+      triggers.map((t) => t.kind),
+      triggers.map((t) => t.level),
+      triggers.map((t) => t.dueAt),
+    ];
+    await m.query(
+      `UPDATE escalation_deadlines SET cancelled_at = $6, outcome = 'SUPERSEDED'
+        WHERE occurrence_id = $1 AND fired_at IS NULL AND cancelled_at IS NULL
+          AND (department, kind, level, due_at) NOT IN (
+            SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]))`,
+      [occurrenceId, ...columns, now],
+    );
+    await m.query(
+      `INSERT INTO escalation_deadlines (occurrence_id, department, kind, level, due_at)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[])
+       ON CONFLICT DO NOTHING`,
+      [occurrenceId, ...columns],
+    );
+  }
+
+  /** SLA_TIME_SCALE (tests only, always 1 in production) shrinks every duration from `start`. */
+  private scale(start: Date, due: Date): Date {
+    const k = this.env.SLA_TIME_SCALE;
+    return k === 1 ? due : new Date(start.getTime() + Math.round((due.getTime() - start.getTime()) * k));
+  }
+
+  private scaled<T extends { acknowledgeDueAt: Date; onSceneDueAt: Date | null; resolveDueAt: Date }>(start: Date, d: T): T {
+    return {
+      ...d,
+      acknowledgeDueAt: this.scale(start, d.acknowledgeDueAt),
+      onSceneDueAt: d.onSceneDueAt && this.scale(start, d.onSceneDueAt),
+      resolveDueAt: this.scale(start, d.resolveDueAt),
+    };
   }
 }

@@ -146,6 +146,7 @@ export class OccurrenceCommandsService {
           WHERE occurrence_id = $1 AND department = $2`,
         [occ.id, department, now, by],
       );
+      if (isLead) await this.assignments.stopDeadlines(m, occ.id, department, ['ACKNOWLEDGE'], 'MET', now);
       return { status, events: [{ type: 'ACKNOWLEDGED', payload: { department, lead: isLead } }] };
     });
   }
@@ -164,16 +165,18 @@ export class OccurrenceCommandsService {
           WHERE occurrence_id = $1 AND department = $2`,
         [occ.id, department, now, by],
       );
+      if (isLead) await this.assignments.stopDeadlines(m, occ.id, department, ['ACKNOWLEDGE', 'ON_SCENE'], 'MET', now);
       return { status, events: [{ type: 'ON_SCENE', payload: { department, lead: isLead } }] };
     });
   }
 
   resolve(id: string, actor: Actor, department: Department, note: string, publicNote: string | undefined, version?: number): Promise<void> {
-    return this.execute(id, actor, version, async ({ occ, now }) => {
+    return this.execute(id, actor, version, async ({ m, occ, now }) => {
       if (department !== occ.lead_department) {
         throw new DomainException('FORBIDDEN', `Only the lead department (${occ.lead_department}) resolves`);
       }
       const status = this.transition(occ, 'RESOLVE', true);
+      await this.assignments.stopDeadlines(m, occ.id, null, null, 'MET', now);
       return { status, set: { resolved_at: now }, events: [{ type: 'RESOLVED', payload: { department, note, publicNote: publicNote ?? null } }] };
     });
   }
