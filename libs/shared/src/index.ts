@@ -3,3 +3,4 @@ export * from './errors';
 export * from './occurrence';
 export * from './rules';
 export * from './live-events';
+export * from './live-cursor';

@@ -2,13 +2,33 @@ import type { OccurrenceEventView, OccurrenceView } from './occurrence';
 
 /**
  * The live feed's typed event map (Socket.IO namespace `/live`), used by the API gateway
- * and by the console. Every message carries the event log's global position.
+ * and by the console. Every message carries the event log's global position; positions
+ * strictly increase on a socket (see LiveCursor in live-cursor.ts to de-duplicate).
+ *
+ * Protocol (docs/api.md "Live feed (Socket.IO)"):
+ * 1. connect with `auth: LiveHandshakeAuth` (the REST access token; optionally `after`);
+ * 2. with `after` (or after `feed:resume`), the server replays what the socket missed, filtered
+ *    by its rights, then continues live without gap or duplicate;
+ * 3. `feed:heartbeat` keeps an idle socket's resume point fresh;
+ * 4. `feed:reload`: too far behind (or too slow): fetch a snapshot over REST, then `feed:resume`
+ *    from the given position. Until then the server sends nothing more on that socket.
  */
 export interface LiveOccurrenceEvent {
   /** The event as written to the log (position, type, actor, departments, payload). */
   event: OccurrenceEventView;
-  /** The occurrence as it is after the event, as the receiving socket may see it; null for city-level events. */
+  /**
+   * The occurrence as it is when the event is delivered (at least as new as the event: compare
+   * `version` to keep the newest); null for city-level events. Never contains reporter contact data.
+   */
   occurrence: OccurrenceView | null;
+}
+
+/** `auth` of the Socket.IO handshake. */
+export interface LiveHandshakeAuth {
+  /** The same access token as REST (a VIEWER token for the videowall). */
+  token: string;
+  /** Resume at once from this position (same as sending `feed:resume` right after connecting). */
+  after?: string;
 }
 
 export interface LiveHeartbeat {
@@ -35,6 +55,17 @@ export interface LiveResumeAck {
   /** True when the client must reload a snapshot instead (see LiveReload). */
   reload: boolean;
   position: string;
+  /** Why `ok` is false (e.g. a malformed position). */
+  error?: string;
+}
+
+export interface LiveWatchRequest {
+  occurrenceId: string;
+}
+
+export interface LiveWatchAck {
+  ok: boolean;
+  error?: string;
 }
 
 export interface LiveServerEvents {
@@ -45,8 +76,11 @@ export interface LiveServerEvents {
 
 export interface LiveClientEvents {
   'feed:resume': (req: LiveResumeRequest, ack: (r: LiveResumeAck) => void) => void;
-  'occurrence:watch': (req: { occurrenceId: string }, ack: (r: { ok: boolean }) => void) => void;
-  'occurrence:unwatch': (req: { occurrenceId: string }) => void;
+  'occurrence:watch': (req: LiveWatchRequest, ack: (r: LiveWatchAck) => void) => void;
+  'occurrence:unwatch': (req: LiveWatchRequest) => void;
 }
 
 export const LIVE_NAMESPACE = '/live';
+
+/** The position before the first event. */
+export const LIVE_START_POSITION = '0.0';
