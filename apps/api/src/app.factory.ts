@@ -8,6 +8,7 @@ import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { runWithRequestContext } from './common/request-context';
 import { createValidationPipe } from './common/validation.pipe';
 import type { Env } from './config/env';
 
@@ -20,13 +21,17 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
     logger: options.logger === false ? false : { level: env.LOG_LEVEL },
     requestIdHeader: CORRELATION_HEADER,
     genReqId: () => randomUUID(),
-    trustProxy: true,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, {
     logger: options.logger === false ? false : ['error', 'warn', 'log'],
     bufferLogs: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // The client IP and correlation id of the request, for the security audit log.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    runWithRequestContext({ ip: request.ip, correlationId: String(request.id) }, done);
+  });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header(CORRELATION_HEADER, request.id);
   });
@@ -48,4 +53,13 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });
   return app;
+}
+
+/** TRUST_PROXY: "true" / "false", a hop count, or addresses and CIDRs separated by commas. */
+export function parseTrustProxy(value: string): boolean | number | string[] {
+  const v = value.trim();
+  if (v === 'true') return true;
+  if (v === 'false' || v === '') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
 }

@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminModule } from './admin/admin.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { Env } from './config/env';
@@ -8,6 +10,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { OccurrencesModule } from './occurrences/occurrences.module';
 import { OperationalLevelsModule } from './operational-levels/operational-levels.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { RedisModule } from './redis/redis.module';
 import { ReferenceModule } from './reference/reference.module';
 import { RulesModule } from './rules/rules.module';
@@ -24,7 +27,10 @@ export class AppModule {
           useFactory: (e: Env) => dataSourceOptions(e.DATABASE_URL, e.DATABASE_POOL_SIZE),
         }),
         RedisModule,
+        AuditModule,
         AuthModule,
+        AdminModule,
+        PrivacyModule,
         EventsModule,
         RulesModule,
         OperationalLevelsModule,

@@ -1,10 +1,13 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import type { Role } from '@cgi/shared';
+import type { FastifyRequest } from 'fastify';
+import type { ApiKeyScope, Role } from '@cgi/shared';
 import { DomainException } from '../common/domain.exception';
+import { RateLimitService, type RateLimitBucket } from '../rate-limit/rate-limit.service';
 import type { Actor } from './actor';
-import { IS_PUBLIC, ROLES } from './auth.decorators';
+import { ApiKeyService } from './api-key.service';
+import { INTEGRATION_SCOPE, IS_PUBLIC, RATE_LIMIT_BUCKET, ROLES } from './auth.decorators';
 
 export interface AccessTokenClaims {
   sub: string;
@@ -13,32 +16,71 @@ export interface AccessTokenClaims {
   department: Actor['department'];
 }
 
-/** Global guard: a valid bearer access token on every route not marked @Public, and the route's roles. */
+type AuthRequest = FastifyRequest & { actor?: Actor };
+
+/**
+ * Global guard, in this order:
+ * 1. public routes: counted per client IP (health probes excepted), then let through;
+ * 2. authentication: a bearer JWT access token, or an integration API key
+ *    (`Authorization: ApiKey <key>` or `X-API-Key: <key>`); failures count per IP;
+ * 3. rate limit per user id or per API key;
+ * 4. authorization: users by @Roles; API keys only where @IntegrationScope names a scope they hold.
+ * The service layer checks again what depends on the data (department scoping → 404).
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
+    private readonly apiKeys: ApiKeyService,
+    private readonly limits: RateLimitService,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; actor?: Actor }>();
-    const header = req.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!token) throw new DomainException('UNAUTHENTICATED', 'Missing bearer token');
-    let claims: AccessTokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token);
-    } catch {
-      throw new DomainException('UNAUTHENTICATED', 'Invalid or expired token');
+    const req = ctx.switchToHttp().getRequest<AuthRequest>();
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      if (!req.url.startsWith('/health')) {
+        const bucket = this.reflector.getAllAndOverride<RateLimitBucket | undefined>(RATE_LIMIT_BUCKET, targets) ?? 'publicIp';
+        await this.limits.hit(bucket, req.ip);
+      }
+      return true;
     }
-    req.actor = { id: claims.sub, username: claims.username, role: claims.role, department: claims.department };
+    const actor = await this.authenticate(req);
+    if (!actor) {
+      await this.limits.hit('publicIp', req.ip);
+      throw new DomainException('UNAUTHENTICATED', 'Missing, invalid or expired credentials');
+    }
+    req.actor = actor;
+    if (actor.role === 'INTEGRATION') {
+      await this.limits.hit('apiKey', actor.id);
+      const scope = this.reflector.getAllAndOverride<ApiKeyScope | undefined>(INTEGRATION_SCOPE, targets);
+      if (!scope) throw new DomainException('FORBIDDEN', 'API keys may not call this endpoint');
+      if (!actor.scopes?.includes(scope)) throw new DomainException('FORBIDDEN', `This API key lacks the scope ${scope}`);
+      return true;
+    }
+    await this.limits.hit('user', actor.id);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
-    if (roles && !roles.includes(claims.role)) {
-      throw new DomainException('FORBIDDEN', `Role ${claims.role} may not do this`);
+    if (roles && !roles.includes(actor.role)) {
+      throw new DomainException('FORBIDDEN', `Role ${actor.role} may not do this`);
     }
     return true;
+  }
+
+  private async authenticate(req: AuthRequest): Promise<Actor | null> {
+    const header = req.headers.authorization ?? '';
+    const apiKeyHeader = req.headers['x-api-key'];
+    if (header.startsWith('ApiKey ') || typeof apiKeyHeader === 'string') {
+      const key = header.startsWith('ApiKey ') ? header.slice(7).trim() : String(apiKeyHeader).trim();
+      return this.apiKeys.authenticate(key);
+    }
+    if (!header.startsWith('Bearer ')) return null;
+    try {
+      const claims = await this.jwt.verifyAsync<AccessTokenClaims>(header.slice(7), { algorithms: ['HS256'] });
+      if (claims.role === 'INTEGRATION') return null;
+      return { id: claims.sub, username: claims.username, role: claims.role, department: claims.department };
+    } catch {
+      return null;
+    }
   }
 }

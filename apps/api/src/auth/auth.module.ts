@@ -2,19 +2,26 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { Env } from '../config/env';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { ApiKeyService } from './api-key.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { UsersService } from './users.service';
 
 @Module({
   imports: [
     JwtModule.registerAsync({
       inject: [Env],
-      useFactory: (env: Env) => ({ secret: env.JWT_SECRET, signOptions: { expiresIn: env.JWT_ACCESS_TTL_SECONDS } }),
+      useFactory: (env: Env) => ({
+        secret: env.JWT_SECRET,
+        signOptions: { expiresIn: env.JWT_ACCESS_TTL_SECONDS, algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  providers: [AuthService, ApiKeyService, UsersService, RateLimitService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, ApiKeyService, UsersService, RateLimitService],
 })
 export class AuthModule {}

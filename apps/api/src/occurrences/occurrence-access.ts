@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Department } from '@cgi/shared';
-import { isCgi, isDepartmentRole, type Actor } from '../auth/actor';
+import type { Role } from '@cgi/shared';
+import { CGI_OPERATING_ROLES, isCgi, isDepartmentRole, type Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
 
 /**
@@ -33,4 +34,15 @@ export function actingDepartment(actor: Actor, requested: Department | undefined
     ]);
   }
   return requested;
+}
+
+/** Roles allowed to write notes: the CGI's operating roles and department roles (scoped by assertVisible). */
+export const NOTE_WRITERS: readonly Role[] = [...CGI_OPERATING_ROLES, 'DEPARTMENT_AGENT', 'DEPARTMENT_SUPERVISOR'];
+
+/**
+ * The service layer's own role check, so that a route that forgot its @Roles still refuses:
+ * only the CGI's operating roles triage, dispatch, override routing, close, cancel, reopen, merge.
+ */
+export function requireRole(actor: Actor, roles: readonly Role[] = CGI_OPERATING_ROLES): void {
+  if (!roles.includes(actor.role)) throw new DomainException('FORBIDDEN', `Role ${actor.role} may not do this`);
 }

@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { IllegalTransitionError, nextStatus, route, UnknownCategoryError, type OccurrenceCommand } from '@cgi/domain';
 import type { Department, OccurrenceStatus, RoutingDecision, RoutingOverride } from '@cgi/shared';
 import { actorLabel, type Actor } from '../auth/actor';
+import { SecurityAuditService } from '../audit/security-audit.service';
 import { DomainException } from '../common/domain.exception';
 import { EventLogService, type NewEvent } from '../events/event-log.service';
 import { OperationalLevelService } from '../operational-levels/operational-level.service';
@@ -12,7 +13,7 @@ import { AssignmentWriter } from './assignment-writer';
 import { effectiveRouting } from './assignment-planner';
 import type { MergeDto, OverrideRoutingDto, TriageDto } from './dto/commands.dto';
 import { normaliseFlags } from './occurrence-intake.service';
-import { assertVisible } from './occurrence-access';
+import { assertVisible, NOTE_WRITERS, requireRole } from './occurrence-access';
 import { OccurrenceRepository, type OccurrenceRow } from './occurrence.repository';
 
 interface CommandContext {
@@ -49,9 +50,11 @@ export class OccurrenceCommandsService {
     private readonly levels: OperationalLevelService,
     private readonly assignments: AssignmentWriter,
     private readonly events: EventLogService,
+    private readonly audit: SecurityAuditService,
   ) {}
 
   triage(id: string, actor: Actor, dto: TriageDto): Promise<void> {
+    requireRole(actor);
     return this.execute(id, actor, dto.version, async ({ m, occ, now }) => {
       const status = this.transition(occ, 'TRIAGE');
       const category = dto.category ?? occ.category;
@@ -88,6 +91,7 @@ export class OccurrenceCommandsService {
   }
 
   dispatch(id: string, actor: Actor, version?: number): Promise<void> {
+    requireRole(actor);
     return this.execute(id, actor, version, async ({ m, occ, now }) => {
       const status = this.transition(occ, 'DISPATCH');
       const effective = effectiveRouting(occ.routing, occ.override);
@@ -103,6 +107,7 @@ export class OccurrenceCommandsService {
   }
 
   overrideRouting(id: string, actor: Actor, dto: OverrideRoutingDto): Promise<void> {
+    requireRole(actor);
     return this.execute(id, actor, dto.version, async ({ m, occ, now, by }) => {
       this.transition(occ, 'OVERRIDE_ROUTING');
       const before = await this.repo.activeDepartments(m, occ.id);
@@ -121,6 +126,10 @@ export class OccurrenceCommandsService {
         if (lead.state === 'PENDING' && occ.status !== 'DISPATCHED') status = 'DISPATCHED';
       }
       const after = await this.repo.activeDepartments(m, occ.id);
+      await this.audit.record(m, {
+        actor: by, action: 'ROUTING_OVERRIDDEN', target: `occurrence:${occ.id}`,
+        details: { reference: occ.reference, rules: occ.routing.result, previous, override },
+      });
       return {
         status,
         set: { override, priority: override.priority, lead_department: override.lead },
@@ -182,6 +191,7 @@ export class OccurrenceCommandsService {
   }
 
   close(id: string, actor: Actor, note: string | undefined, version?: number): Promise<void> {
+    requireRole(actor);
     return this.execute(id, actor, version, async ({ occ, now }) => ({
       status: this.transition(occ, 'CLOSE'),
       set: { closed_at: now },
@@ -190,6 +200,7 @@ export class OccurrenceCommandsService {
   }
 
   cancel(id: string, actor: Actor, reason: string, version?: number): Promise<void> {
+    requireRole(actor);
     return this.execute(id, actor, version, async ({ m, occ, now }) => {
       const status = this.transition(occ, 'CANCEL');
       const departments = await this.repo.activeDepartments(m, occ.id);
@@ -199,6 +210,7 @@ export class OccurrenceCommandsService {
   }
 
   reopen(id: string, actor: Actor, reason: string, version?: number): Promise<void> {
+    requireRole(actor);
     return this.execute(id, actor, version, async ({ m, occ, now }) => {
       const status = this.transition(occ, 'REOPEN');
       const departments = await this.repo.activeDepartments(m, occ.id);
@@ -212,6 +224,7 @@ export class OccurrenceCommandsService {
   }
 
   merge(id: string, actor: Actor, dto: MergeDto): Promise<void> {
+    requireRole(actor);
     return this.execute(id, actor, dto.version, async ({ m, occ, now }) => {
       const status = this.transition(occ, 'MERGE');
       if (dto.parentId === occ.id) throw this.invalidParent('cannot merge an occurrence into itself');
@@ -246,6 +259,7 @@ export class OccurrenceCommandsService {
   }
 
   unmerge(id: string, actor: Actor, reason: string | undefined, version?: number): Promise<void> {
+    requireRole(actor);
     return this.execute(id, actor, version, async ({ m, occ, now }) => {
       const status = this.transition(occ, 'UNMERGE');
       const parentId = occ.parent_id!;
@@ -266,6 +280,7 @@ export class OccurrenceCommandsService {
   }
 
   addNote(id: string, actor: Actor, text: string, visibility: 'INTERNAL' | 'PUBLIC'): Promise<void> {
+    requireRole(actor, NOTE_WRITERS);
     return this.execute(id, actor, undefined, async ({ occ }) => {
       this.transition(occ, 'ADD_NOTE');
       return { events: [{ type: 'NOTE_ADDED', payload: { text, visibility, department: actor.department } }] };

@@ -20,6 +20,24 @@ export interface IntakeResult {
   linkedTo: { id: string; reference: string } | null;
 }
 
+/**
+ * Who may take occurrences in, and with what source (checked here, not only by the route):
+ * CGI operators and supervisors (any source, OPERATOR by default), integration clients with
+ * the occurrences:create scope (CITIZEN by default, or SENSOR; never OPERATOR).
+ */
+export function intakeSource(dto: Pick<CreateOccurrenceDto, 'source'>, actor: Actor): OccurrenceSource {
+  if (actor.role === 'CGI_OPERATOR' || actor.role === 'CGI_SUPERVISOR') return dto.source ?? 'OPERATOR';
+  if (actor.role === 'INTEGRATION' && actor.scopes?.includes('occurrences:create')) {
+    if (dto.source === 'OPERATOR') {
+      throw new DomainException('VALIDATION_FAILED', 'An integration client reports as CITIZEN or SENSOR', [
+        { field: 'source', message: 'must be CITIZEN or SENSOR for an integration client' },
+      ]);
+    }
+    return dto.source ?? 'CITIZEN';
+  }
+  throw new DomainException('FORBIDDEN', `Role ${actor.role} may not report occurrences`);
+}
+
 /** Takes an occurrence in: locate, route by the rules in force, link duplicates, store, log. */
 @Injectable()
 export class OccurrenceIntakeService {
@@ -44,7 +62,7 @@ export class OccurrenceIntakeService {
   }
 
   async intake(dto: CreateOccurrenceDto, actor: Actor): Promise<IntakeResult> {
-    const source: OccurrenceSource = dto.source ?? 'OPERATOR';
+    const source = intakeSource(dto, actor);
     const flags = normaliseFlags(dto.flags);
     const by = actorLabel(actor);
     const { id, linkedTo } = await this.ds.transaction(async (m) => {

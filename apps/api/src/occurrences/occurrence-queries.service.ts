@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { OccurrenceDetail, OccurrenceView, Page } from '@cgi/shared';
-import { isDepartmentRole, type Actor } from '../auth/actor';
+import { SecurityAuditService } from '../audit/security-audit.service';
+import { actorLabel, CGI_OPERATING_ROLES, isDepartmentRole, type Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
 import { EventLogService } from '../events/event-log.service';
 import type { ListOccurrencesQuery } from './dto/list-occurrences.query';
@@ -33,6 +34,7 @@ export class OccurrenceQueriesService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly repo: OccurrenceRepository,
     private readonly events: EventLogService,
+    private readonly audit: SecurityAuditService,
   ) {}
 
   async detail(id: string, actor: Actor): Promise<OccurrenceDetail> {
@@ -83,11 +85,24 @@ export class OccurrenceQueriesService {
     return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null };
   }
 
-  /** Reporter contact data: CGI roles only (the controller enforces the role). */
-  async reporter(id: string): Promise<{ name: string | null; phone: string | null; email: string | null } | null> {
-    const rows: Array<{ name: string | null; phone: string | null; email: string | null }> = await this.ds.query(
-      `SELECT name, phone, email FROM reporter_contacts WHERE occurrence_id = $1`, [id],
-    );
-    return rows[0] ?? null;
+  /**
+   * Reporter contact data (GDPR personal data): CGI operators and supervisors only; to anyone
+   * else it does not exist. Every read is audited, in the transaction that reads it.
+   */
+  async reporter(id: string, actor: Actor): Promise<{ name: string | null; phone: string | null; email: string | null } | null> {
+    if (!CGI_OPERATING_ROLES.includes(actor.role)) throw new DomainException('NOT_FOUND', 'Occurrence not found');
+    return this.ds.transaction(async (m) => {
+      const found: unknown[] = await m.query(`SELECT 1 FROM occurrences WHERE id = $1`, [id]);
+      if (found.length === 0) throw new DomainException('NOT_FOUND', 'Occurrence not found');
+      const rows: Array<{ name: string | null; phone: string | null; email: string | null; anonymised_at: Date | null }> = await m.query(
+        `SELECT name, phone, email, anonymised_at FROM reporter_contacts WHERE occurrence_id = $1`, [id],
+      );
+      await this.audit.record(m, {
+        actor: actorLabel(actor), action: 'PERSONAL_DATA_READ', target: `occurrence:${id}`,
+        details: { found: rows.length > 0, anonymised: rows[0]?.anonymised_at != null },
+      });
+      if (!rows[0]) return null;
+      return { name: rows[0].name, phone: rows[0].phone, email: rows[0].email };
+    });
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { OccurrenceDetail, OccurrenceView, Page, RoutingDecision } from '@cgi/shared';
 import type { Actor } from '../auth/actor';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { CurrentActor, IntegrationScope, Roles } from '../auth/auth.decorators';
 import { AddNoteDto, CommandDto, DepartmentCommandDto, MergeDto, OptionalNoteDto, OverrideRoutingDto, ReasonDto, ResolveDto, TriageDto } from './dto/commands.dto';
 import { CreateOccurrenceDto } from './dto/create-occurrence.dto';
 import { ListOccurrencesQuery } from './dto/list-occurrences.query';
@@ -27,7 +27,8 @@ export class OccurrencesController {
 
   @Post()
   @Roles(...CGI)
-  @ApiOperation({ summary: 'Operator intake: routes by the rules in force; a known category is dispatched at once' })
+  @IntegrationScope('occurrences:create')
+  @ApiOperation({ summary: 'Intake (operators, and integration clients with source CITIZEN or SENSOR): routes by the rules in force' })
   async intake(@Body() dto: CreateOccurrenceDto, @CurrentActor() actor: Actor): Promise<OccurrenceDetail> {
     const { occurrence } = await this.intakeService.intake(dto, actor);
     return this.queries.detail(occurrence.id, actor);
@@ -56,8 +57,8 @@ export class OccurrencesController {
   @Get(':id/reporter')
   @Roles(...CGI)
   @ApiOperation({ summary: 'Reporter contact data (personal data: CGI roles only)' })
-  reporter(@Id() id: string): Promise<{ name: string | null; phone: string | null; email: string | null } | null> {
-    return this.queries.reporter(id);
+  reporter(@Id() id: string, @CurrentActor() a: Actor): Promise<{ name: string | null; phone: string | null; email: string | null } | null> {
+    return this.queries.reporter(id, a);
   }
 
   @Post(':id/triage')

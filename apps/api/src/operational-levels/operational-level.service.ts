@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { strictestLevel } from '@cgi/domain';
 import type { OperationalLevel } from '@cgi/shared';
-import { notFound } from '../common/domain.exception';
+import { SecurityAuditService } from '../audit/security-audit.service';
+import { actorLabel, type Actor } from '../auth/actor';
+import { DomainException, notFound } from '../common/domain.exception';
 import { EventLogService } from '../events/event-log.service';
 
 export const CITY_SCOPE = 'CITY';
@@ -22,6 +24,7 @@ export class OperationalLevelService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly events: EventLogService,
+    private readonly audit: SecurityAuditService,
   ) {}
 
   async list(): Promise<OperationalLevelView[]> {
@@ -39,7 +42,10 @@ export class OperationalLevelService {
     return rows.reduce<OperationalLevel>((acc, r) => strictestLevel(acc, r.level), 'NORMAL');
   }
 
-  async set(scope: string, level: OperationalLevel, reason: string, actor: string): Promise<OperationalLevelView> {
+  async set(scope: string, level: OperationalLevel, reason: string, by: Actor): Promise<OperationalLevelView> {
+    // Only supervisors set operational levels (checked here too, not only by the route's guard).
+    if (by.role !== 'CGI_SUPERVISOR') throw new DomainException('FORBIDDEN', `Role ${by.role} may not set operational levels`);
+    const actor = actorLabel(by);
     await this.ds.transaction(async (m) => {
       if (scope !== CITY_SCOPE) {
         const found: unknown[] = await m.query(`SELECT 1 FROM parishes WHERE code = $1`, [scope]);
@@ -64,6 +70,7 @@ export class OperationalLevelService {
           payload: { scope, level, previous: previous?.level ?? 'NORMAL', reason },
         },
       ]);
+      await this.audit.record(m, { actor, action: 'OPERATIONAL_LEVEL_SET', target: scope, details: { level, previous: previous?.level ?? 'NORMAL', reason } });
     });
     const all = await this.list();
     return all.find((l) => l.scope === scope)!;

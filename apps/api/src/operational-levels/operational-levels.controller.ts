@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
-import { actorLabel, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { OperationalLevelService, type OperationalLevelView } from './operational-level.service';
 import { SetOperationalLevelDto } from './set-operational-level.dto';
@@ -21,6 +21,6 @@ export class OperationalLevelsController {
   @Roles('CGI_SUPERVISOR')
   @ApiParam({ name: 'scope', example: '131203' })
   set(@Param('scope') scope: string, @Body() dto: SetOperationalLevelDto, @CurrentActor() actor: Actor): Promise<OperationalLevelView> {
-    return this.levels.set(scope, dto.level, dto.reason, actorLabel(actor));
+    return this.levels.set(scope, dto.level, dto.reason, actor);
   }
 }

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { validateRuleSet } from '@cgi/domain';
 import type { RuleSetDocument, RuleSetView } from '@cgi/shared';
+import { SecurityAuditService } from '../audit/security-audit.service';
+import { actorLabel, type Actor } from '../auth/actor';
 import { DomainException, notFound } from '../common/domain.exception';
 import { EventLogService } from '../events/event-log.service';
 
@@ -31,6 +33,7 @@ export class RuleSetService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly events: EventLogService,
+    private readonly audit: SecurityAuditService,
   ) {}
 
   /** The rule set in force, read in the caller's transaction. */
@@ -69,7 +72,10 @@ export class RuleSetService {
   }
 
   /** Validates the whole document, then stores it as the next version, in force at once. */
-  async publish(document: unknown, comment: string | null, actor: string): Promise<RuleSetView> {
+  async publish(document: unknown, comment: string | null, by: Actor): Promise<RuleSetView> {
+    // Only supervisors change the rules (checked here too, not only by the route's guard).
+    if (by.role !== 'CGI_SUPERVISOR') throw new DomainException('FORBIDDEN', `Role ${by.role} may not change the rules`);
+    const actor = actorLabel(by);
     const checked = validateRuleSet(document);
     if (!checked.ok) {
       throw new DomainException('INVALID_RULE_SET', 'The rule set is invalid; nothing was changed', checked.errors);
@@ -87,6 +93,7 @@ export class RuleSetService {
       await this.events.append(m, [
         { occurrenceId: null, type: 'RULE_SET_PUBLISHED', actor, departments: [], payload: { version: next, comment } },
       ]);
+      await this.audit.record(m, { actor, action: 'RULE_SET_PUBLISHED', target: `rule-set:${next}`, details: { version: next, comment } });
       return next;
     });
     return this.get(version);

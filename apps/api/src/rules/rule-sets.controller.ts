@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { RuleSetView } from '@cgi/shared';
-import { actorLabel, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { PublishRuleSetDto } from './publish-rule-set.dto';
 import { RuleSetService } from './rule-set.service';
@@ -34,6 +34,6 @@ export class RuleSetsController {
   @Post()
   @Roles('CGI_SUPERVISOR')
   publish(@Body() dto: PublishRuleSetDto, @CurrentActor() actor: Actor): Promise<RuleSetView> {
-    return this.rules.publish(dto.document, dto.comment ?? null, actorLabel(actor));
+    return this.rules.publish(dto.document, dto.comment ?? null, actor);
   }
 }
