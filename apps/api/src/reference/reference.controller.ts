@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { CategoryRule } from '@cgi/shared';
-import { Public } from '../auth/auth.decorators';
+import { IntegrationScope, Public } from '../auth/auth.decorators';
 import { RuleSetService } from '../rules/rule-set.service';
 
 @ApiTags('reference')
@@ -28,12 +28,14 @@ export class ReferenceController {
   }
 
   @Get('departments')
+  @IntegrationScope('reference:read')
   departments(): Promise<Array<{ code: string; name: string }>> {
     return this.ds.query(`SELECT code, name FROM departments ORDER BY code`);
   }
 
   /** The category catalogue of the rule set in force. */
   @Get('categories')
+  @IntegrationScope('reference:read')
   async categories(): Promise<{ ruleSetVersion: number; categories: CategoryRule[] }> {
     const { version, document } = await this.rules.active();
     return { ruleSetVersion: version, categories: document.categories };
