@@ -1,0 +1,51 @@
+import { Agent, request } from 'undici';
+
+export interface OpenLoopResult {
+  rate: number;
+  sent: number;
+  ok: number;
+  errors: number;
+  /** Latency in ms measured from each request's SCHEDULED send time (no coordinated omission). */
+  latencies: number[];
+}
+
+/**
+ * Sends requests on a fixed schedule (rate per second for durationS), each timed from its
+ * scheduled send time, whatever the server's speed: an open-loop load, as the baselines do.
+ */
+export async function openLoop(
+  rate: number,
+  durationS: number,
+  makeRequest: (i: number) => { url: string; method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+  isOk: (status: number) => boolean,
+): Promise<OpenLoopResult> {
+  const dispatcher = new Agent({ connections: 256, pipelining: 1, keepAliveTimeout: 30_000 });
+  const total = Math.round(rate * durationS);
+  const interval = 1000 / rate;
+  const latencies: number[] = [];
+  let ok = 0;
+  let errors = 0;
+  const start = performance.now() + 50;
+  const inFlight: Array<Promise<void>> = [];
+  for (let i = 0; i < total; i++) {
+    const scheduled = start + i * interval;
+    const wait = scheduled - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const spec = makeRequest(i);
+    inFlight.push(
+      request(spec.url, { method: spec.method, headers: spec.headers, body: spec.body, dispatcher })
+        .then(async (res) => {
+          await res.body.dump();
+          latencies.push(performance.now() - scheduled);
+          if (isOk(res.statusCode)) ok++;
+          else errors++;
+        })
+        .catch(() => {
+          errors++;
+        }),
+    );
+  }
+  await Promise.all(inFlight);
+  await dispatcher.close();
+  return { rate, sent: total, ok, errors, latencies };
+}
