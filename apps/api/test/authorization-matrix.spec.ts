@@ -1,0 +1,227 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { ApiKeyService } from '../src/auth/api-key.service';
+import { PLACES, startApi, type ApiHarness, type TestIdentity } from '../../../test/support/api-harness';
+import { TEST_PASSWORD } from '../../../test/support/global-setup';
+
+/**
+ * Every endpoint × every role (+ anonymous + an API key with every scope) → the expected status.
+ * The table is checked against the OpenAPI document: an endpoint without a row fails the test.
+ * The fixture occurrence is a building fire: FIRE leads, CIVIL_PROTECTION and POLICE support;
+ * MOBILITY is not assigned, so its agent must get 404 wherever an occurrence is named.
+ * Cells expected to succeed get a fresh fixture in the right state, so success is exact.
+ */
+const WHO = ['anonymous', 'apiKey', 'operator', 'supervisor', 'viewer', 'admin', 'fireAgent', 'fireSupervisor', 'policeAgent', 'mobilityAgent'] as const;
+type Who = (typeof WHO)[number];
+type Users = Exclude<Who, 'anonymous' | 'apiKey'>;
+
+const ALL_USERS: Users[] = ['operator', 'supervisor', 'viewer', 'admin', 'fireAgent', 'fireSupervisor', 'policeAgent', 'mobilityAgent'];
+const CGI: Users[] = ['operator', 'supervisor'];
+const FIRE_SIDE: Users[] = ['operator', 'supervisor', 'fireAgent', 'fireSupervisor'];
+
+interface Call {
+  url: string;
+  body?: object;
+}
+
+interface Row {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** As in the OpenAPI document. */
+  path: string;
+  /** Public: every caller gets `ok` (the bearer/key is ignored). */
+  public?: boolean;
+  /** Who succeeds, with status `ok`; the others get 401 (anonymous) / 403 / 404 as below. */
+  allowed: Who[];
+  ok: number;
+  /** Department roles that are allowed by role but not assigned to the fixture: 404. */
+  notFoundFor?: Who[];
+  /** Explicit statuses overriding the defaults. */
+  special?: Partial<Record<Who, number>>;
+  /** Builds the request; `fresh` is true when the cell is expected to succeed. */
+  call: (who: Who, fresh: boolean) => Promise<Call>;
+}
+
+describe('authorization matrix: every endpoint × every role', () => {
+  let api: ApiHarness;
+  let apiKey: string;
+  let shared: Record<string, string> = {};
+
+  beforeAll(async () => {
+    api = await startApi({ RATE_LIMIT_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}`, RATE_LIMIT_LOGIN_IP_PER_MINUTE: '1000', RATE_LIMIT_PUBLIC_IP_PER_MINUTE: '1000' });
+    apiKey = (await api.app.get(ApiKeyService).create('Matrix client', ['occurrences:create', 'reference:read'], 'test')).key;
+    shared = {
+      dispatched: await fire(),
+      anyUser: (await api.db.query(`SELECT id FROM users WHERE username = 'viewer'`)).rows[0].id,
+    };
+  });
+  afterAll(() => api.close());
+
+  const as = (who: Who, method: Row['method'], url: string) => {
+    const req = api.http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](url);
+    if (who === 'apiKey') return req.set('x-api-key', apiKey);
+    if (who === 'anonymous') return req;
+    return req.set('authorization', api.auth(who as TestIdentity));
+  };
+  const op = (method: Row['method'], url: string, body?: object) => as('operator', method, url).send(body ?? {});
+
+  /** A building fire, dispatched at once to FIRE (lead), CIVIL_PROTECTION and POLICE. */
+  async function fire(): Promise<string> {
+    const res = await op('POST', '/api/v1/occurrences', { category: 'FIRE_BUILDING', location: PLACES.campanha, description: 'Incêndio', reporter: { name: 'Rui' } });
+    expect(res.body.assignments.map((a: { department: string }) => a.department).sort()).toEqual(['CIVIL_PROTECTION', 'FIRE', 'POLICE']);
+    return res.body.id;
+  }
+  async function fireIn(state: 'NEW' | 'TRIAGED' | 'DISPATCHED' | 'ACKNOWLEDGED' | 'ON_SCENE' | 'RESOLVED' | 'CLOSED' | 'MERGED'): Promise<string> {
+    if (state === 'NEW' || state === 'TRIAGED') {
+      const res = await op('POST', '/api/v1/occurrences', { category: 'OTHER', location: PLACES.paranhos, description: 'A classificar' });
+      if (state === 'TRIAGED') expect((await op('POST', `/api/v1/occurrences/${res.body.id}/triage`, { category: 'FIRE_BUILDING' })).status).toBe(200);
+      return res.body.id;
+    }
+    const id = await fire();
+    const steps: Array<[string, object]> = [];
+    if (['ACKNOWLEDGED', 'ON_SCENE', 'RESOLVED', 'CLOSED'].includes(state)) steps.push(['acknowledge', { department: 'FIRE' }]);
+    if (['ON_SCENE', 'RESOLVED', 'CLOSED'].includes(state)) steps.push(['on-scene', { department: 'FIRE' }]);
+    if (['RESOLVED', 'CLOSED'].includes(state)) steps.push(['resolve', { department: 'FIRE', note: 'Extinto' }]);
+    if (state === 'CLOSED') steps.push(['close', {}]);
+    if (state === 'MERGED') steps.push(['merge', { parentId: await fire() }]);
+    for (const [action, body] of steps) expect((await op('POST', `/api/v1/occurrences/${id}/${action}`, body)).status).toBe(200);
+    return id;
+  }
+  const occ = (state: Parameters<typeof fireIn>[0], action: string, body: (who: Who) => object = () => ({})) =>
+    async (who: Who, fresh: boolean): Promise<Call> => ({
+      url: `/api/v1/occurrences/${fresh ? await fireIn(state) : shared.dispatched}${action}`,
+      body: body(who),
+    });
+  const forDepartment = (who: Who, extra: object = {}): object => (CGI.includes(who as Users) ? { department: 'FIRE', ...extra } : extra);
+  const at = (url: string, body?: object) => async (): Promise<Call> => ({ url, body });
+
+  async function refreshTokenOf(username: string): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    const { rows } = await api.db.query(`SELECT id FROM users WHERE username = $1`, [username]);
+    await api.db.query(
+      `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, gen_random_uuid(), $2, now() + interval '1 hour')`,
+      [rows[0].id, createHash('sha256').update(token).digest('hex')],
+    );
+    return token;
+  }
+
+  const rows: Row[] = [
+    // --- public
+    { method: 'POST', path: '/api/v1/auth/login', public: true, allowed: [], ok: 200, call: at('/api/v1/auth/login', { username: 'operator', password: TEST_PASSWORD }) },
+    { method: 'POST', path: '/api/v1/auth/refresh', public: true, allowed: [], ok: 200, call: async () => ({ url: '/api/v1/auth/refresh', body: { refreshToken: await refreshTokenOf('operator') } }) },
+    { method: 'POST', path: '/api/v1/auth/logout', public: true, allowed: [], ok: 204, call: async () => ({ url: '/api/v1/auth/logout', body: { refreshToken: await refreshTokenOf('operator') } }) },
+    { method: 'GET', path: '/health/live', public: true, allowed: [], ok: 200, call: at('/health/live') },
+    { method: 'GET', path: '/health/ready', public: true, allowed: [], ok: 200, call: at('/health/ready') },
+    { method: 'GET', path: '/api/v1/reference/parishes', public: true, allowed: [], ok: 200, call: at('/api/v1/reference/parishes') },
+    // --- reference data: every user; API keys with reference:read
+    { method: 'GET', path: '/api/v1/reference/departments', allowed: [...ALL_USERS, 'apiKey'], ok: 200, call: at('/api/v1/reference/departments') },
+    { method: 'GET', path: '/api/v1/reference/categories', allowed: [...ALL_USERS, 'apiKey'], ok: 200, call: at('/api/v1/reference/categories') },
+    // --- occurrences: reads
+    { method: 'GET', path: '/api/v1/occurrences', allowed: ALL_USERS, ok: 200, call: at('/api/v1/occurrences') },
+    { method: 'GET', path: '/api/v1/occurrences/{id}', allowed: ALL_USERS, ok: 200, notFoundFor: ['mobilityAgent'], call: occ('DISPATCHED', '') },
+    { method: 'GET', path: '/api/v1/occurrences/{id}/reporter', allowed: CGI, ok: 200, call: occ('DISPATCHED', '/reporter') },
+    // --- occurrences: intake
+    {
+      method: 'POST', path: '/api/v1/occurrences', allowed: [...CGI, 'apiKey'], ok: 201,
+      call: at('/api/v1/occurrences', { category: 'ROAD_DAMAGE', location: PLACES.santaCatarina, description: 'Buraco' }),
+    },
+    {
+      method: 'POST', path: '/api/v1/occurrences/routing-preview', allowed: CGI, ok: 200,
+      call: at('/api/v1/occurrences/routing-preview', { category: 'FIRE_BUILDING', location: PLACES.campanha, description: 'x' }),
+    },
+    // --- occurrences: CGI commands
+    { method: 'POST', path: '/api/v1/occurrences/{id}/triage', allowed: CGI, ok: 200, call: occ('NEW', '/triage') },
+    { method: 'POST', path: '/api/v1/occurrences/{id}/dispatch', allowed: CGI, ok: 200, call: occ('TRIAGED', '/dispatch') },
+    {
+      method: 'POST', path: '/api/v1/occurrences/{id}/routing-override', allowed: CGI, ok: 200,
+      call: occ('DISPATCHED', '/routing-override', () => ({ lead: 'FIRE', support: ['POLICE'], priority: 'P1', reason: 'Matriz' })),
+    },
+    { method: 'POST', path: '/api/v1/occurrences/{id}/close', allowed: CGI, ok: 200, call: occ('RESOLVED', '/close') },
+    { method: 'POST', path: '/api/v1/occurrences/{id}/cancel', allowed: CGI, ok: 200, call: occ('DISPATCHED', '/cancel', () => ({ reason: 'Falso alarme' })) },
+    { method: 'POST', path: '/api/v1/occurrences/{id}/reopen', allowed: CGI, ok: 200, call: occ('CLOSED', '/reopen', () => ({ reason: 'Reacendimento' })) },
+    {
+      method: 'POST', path: '/api/v1/occurrences/{id}/merge', allowed: CGI, ok: 200,
+      call: async (who, fresh) => ({ url: `/api/v1/occurrences/${fresh ? await fire() : shared.dispatched}/merge`, body: { parentId: fresh ? await fire() : shared.dispatched } }),
+    },
+    { method: 'POST', path: '/api/v1/occurrences/{id}/unmerge', allowed: CGI, ok: 200, call: occ('MERGED', '/unmerge') },
+    // --- occurrences: department commands (agents act for their own department; CGI names one)
+    {
+      method: 'POST', path: '/api/v1/occurrences/{id}/acknowledge', allowed: [...FIRE_SIDE, 'policeAgent'], ok: 200, notFoundFor: ['mobilityAgent'],
+      call: occ('DISPATCHED', '/acknowledge', (w) => forDepartment(w)),
+    },
+    {
+      method: 'POST', path: '/api/v1/occurrences/{id}/on-scene', allowed: [...FIRE_SIDE, 'policeAgent'], ok: 200, notFoundFor: ['mobilityAgent'],
+      call: occ('ACKNOWLEDGED', '/on-scene', (w) => forDepartment(w)),
+    },
+    {
+      // Only the lead resolves: POLICE (support) is refused.
+      method: 'POST', path: '/api/v1/occurrences/{id}/resolve', allowed: FIRE_SIDE, ok: 200, notFoundFor: ['mobilityAgent'], special: { policeAgent: 403 },
+      call: occ('ON_SCENE', '/resolve', (w) => forDepartment(w, { note: 'Extinto' })),
+    },
+    {
+      method: 'POST', path: '/api/v1/occurrences/{id}/notes', allowed: [...FIRE_SIDE, 'policeAgent'], ok: 201, notFoundFor: ['mobilityAgent'],
+      call: occ('DISPATCHED', '/notes', () => ({ text: 'Nota' })),
+    },
+    // --- event log
+    { method: 'GET', path: '/api/v1/events', allowed: ALL_USERS, ok: 200, call: at('/api/v1/events') },
+    // --- rules
+    { method: 'GET', path: '/api/v1/rule-sets', allowed: [...CGI, 'admin'], ok: 200, call: at('/api/v1/rule-sets') },
+    { method: 'GET', path: '/api/v1/rule-sets/active', allowed: ALL_USERS, ok: 200, call: at('/api/v1/rule-sets/active') },
+    { method: 'GET', path: '/api/v1/rule-sets/{version}', allowed: [...CGI, 'admin'], ok: 200, call: at('/api/v1/rule-sets/1') },
+    {
+      method: 'POST', path: '/api/v1/rule-sets', allowed: ['supervisor'], ok: 201,
+      call: async () => ({ url: '/api/v1/rule-sets', body: { document: (await op('GET', '/api/v1/rule-sets/1')).body.document, comment: 'Matriz' } }),
+    },
+    // --- operational levels
+    { method: 'GET', path: '/api/v1/operational-levels', allowed: ALL_USERS, ok: 200, call: at('/api/v1/operational-levels') },
+    { method: 'PUT', path: '/api/v1/operational-levels/{scope}', allowed: ['supervisor'], ok: 200, call: at('/api/v1/operational-levels/CITY', { level: 'NORMAL', reason: 'Matriz' }) },
+    // --- security audit log
+    { method: 'GET', path: '/api/v1/audit', allowed: ['admin', 'supervisor'], ok: 200, call: at('/api/v1/audit') },
+    // --- administration
+    { method: 'POST', path: '/api/v1/admin/api-keys', allowed: ['admin'], ok: 201, call: at('/api/v1/admin/api-keys', { clientName: 'Cliente', scopes: ['reference:read'] }) },
+    { method: 'GET', path: '/api/v1/admin/api-keys', allowed: ['admin'], ok: 200, call: at('/api/v1/admin/api-keys') },
+    {
+      method: 'DELETE', path: '/api/v1/admin/api-keys/{id}', allowed: ['admin'], ok: 204,
+      call: async () => ({ url: `/api/v1/admin/api-keys/${(await api.app.get(ApiKeyService).create('Temp', ['reference:read'], 'test')).id}` }),
+    },
+    {
+      method: 'POST', path: '/api/v1/admin/users', allowed: ['admin'], ok: 201,
+      call: async () => ({ url: '/api/v1/admin/users', body: { username: `u-${randomBytes(4).toString('hex')}`, displayName: 'Utilizador', password: 'a-long-enough-password', role: 'VIEWER' } }),
+    },
+    { method: 'GET', path: '/api/v1/admin/users', allowed: ['admin'], ok: 200, call: at('/api/v1/admin/users') },
+    {
+      method: 'POST', path: '/api/v1/admin/users/{id}/disable', allowed: ['admin'], ok: 200,
+      call: async (_who, fresh) => {
+        if (!fresh) return { url: `/api/v1/admin/users/${shared.anyUser}/disable` };
+        const { rows: [u] } = await api.db.query(`INSERT INTO users (username, display_name, password_hash, role) VALUES ($1, 'x', 'x', 'VIEWER') RETURNING id`, [`d-${randomBytes(4).toString('hex')}`]);
+        return { url: `/api/v1/admin/users/${u.id}/disable` };
+      },
+    },
+    { method: 'POST', path: '/api/v1/admin/users/{id}/unlock', allowed: ['admin'], ok: 204, call: async () => ({ url: `/api/v1/admin/users/${shared.anyUser}/unlock` }) },
+  ];
+
+  const expected = (row: Row, who: Who): number => {
+    if (row.public) return row.ok;
+    if (row.special?.[who] !== undefined) return row.special[who]!;
+    if (who === 'anonymous') return 401;
+    if (row.notFoundFor?.includes(who)) return 404;
+    return row.allowed.includes(who) ? row.ok : 403;
+  };
+
+  it('has a row for every endpoint of the OpenAPI document, and no row for an endpoint that does not exist', async () => {
+    const doc = (await api.http().get('/api/docs/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, methods]) => Object.keys(methods).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    expect(rows.map((r) => `${r.method} ${r.path}`).sort()).toEqual(documented);
+  });
+
+  it.each(rows.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', async (_name, row) => {
+    const mismatches: string[] = [];
+    for (const who of WHO) {
+      const want = expected(row, who);
+      const { url, body } = await row.call(who, want >= 200 && want < 300);
+      const res = await as(who, row.method, url).send(body ?? {});
+      if (res.status !== want) mismatches.push(`${who}: expected ${want}, got ${res.status} ${JSON.stringify(res.body?.error ?? '').slice(0, 160)}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
