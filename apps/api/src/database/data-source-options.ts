@@ -15,6 +15,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     entities: [],
     // node-postgres closes idle pooled connections after 10 s by default, which shows up
     // as p99 stalls under bursty load (docs/benchmarks.md): keep them.
-    extra: { max: poolSize, idleTimeoutMillis: 0 },
+    // A transaction left open holds back every event-log reader (ADR 0002): end it after 60 s.
+    extra: { max: poolSize, idleTimeoutMillis: 0, options: '-c idle_in_transaction_session_timeout=60000' },
   };
 }
