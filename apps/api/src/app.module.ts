@@ -8,6 +8,7 @@ import { Env } from './config/env';
 import { dataSourceOptions } from './database/data-source-options';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { LiveModule } from './live/live.module';
 import { OccurrencesModule } from './occurrences/occurrences.module';
 import { OperationalLevelsModule } from './operational-levels/operational-levels.module';
 import { PrivacyModule } from './privacy/privacy.module';
@@ -37,6 +38,7 @@ export class AppModule {
         OccurrencesModule,
         ReferenceModule,
         HealthModule,
+        LiveModule,
       ],
     };
   }

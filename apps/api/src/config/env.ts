@@ -70,6 +70,41 @@ export class Env {
   @Max(1)
   SLA_TIME_SCALE = 1;
 
+  /** Live feed: events a reconnecting socket may replay before it is told to reload a snapshot. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  LIVE_REPLAY_LIMIT = 1000;
+
+  /** Live feed: how often idle sockets get the relay's position (ms). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  @Max(300000)
+  LIVE_HEARTBEAT_MS = 5000;
+
+  /** Live feed: the relay polls the event log this often when no NOTIFY wakes it (ms). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  @Max(60000)
+  LIVE_POLL_MS = 200;
+
+  /** Live feed: how often a node that is not the relay tries to become it (ms). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(50)
+  @Max(60000)
+  LIVE_LEADER_RETRY_MS = 2000;
+
+  /** Live feed: packets queued for one socket beyond which it stops getting live events and catches up later. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  LIVE_SOCKET_BUFFER_LIMIT = 500;
+
   // --- Identity and security (issue #3; docs/operations.md "Security operations") ---
 
   /** Lifetime of a refresh token; each refresh rotates it. */
