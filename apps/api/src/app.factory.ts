@@ -11,6 +11,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { runWithRequestContext } from './common/request-context';
 import { createValidationPipe } from './common/validation.pipe';
 import type { Env } from './config/env';
+import { registerConsoleStatic } from './console-static/console-static';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 
@@ -52,6 +53,8 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
     .addBearerAuth()
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  // The console (videowall, workstation, department views) at `/` when it has been built.
+  await registerConsoleStatic(app, env);
   return app;
 }
 

@@ -60,6 +60,21 @@ export class Env {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  // --- Console (issue #6; docs/console.md) ---
+
+  /** Raster tile URL template of the console's base map; "none" for no base map (offline: parishes and municipality only). */
+  @Matches(/^(none|https?:\/\/\S+)$/, { message: 'CONSOLE_TILE_URL must be an http(s) URL template or "none"' })
+  CONSOLE_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+
+  /** Attribution shown on the console's map for the tile server (HTML). */
+  @IsString()
+  CONSOLE_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
+
+  /** Folder of the built console served at `/` (default: apps/console/dist in the repository). */
+  @IsOptional()
+  @IsString()
+  CONSOLE_DIST_DIR?: string;
+
   /**
    * TEST ONLY. Multiplies every SLA duration when deadlines are computed at dispatch
    * (0.001 turns a 2-minute acknowledge deadline into 120 ms). Must be 1 in production.

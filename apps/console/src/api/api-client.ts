@@ -1,0 +1,117 @@
+import type { ApiError, Department, FieldError, Role } from '@cgi/shared';
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  department: Department | null;
+}
+
+export interface LoginResponse {
+  accessToken: string;
+  expiresIn: number;
+  /** Present when the API issues refresh tokens (POST /auth/refresh). */
+  refreshToken?: string;
+  user: SessionUser;
+}
+
+/** An error answered by the API in its one error shape (libs/shared errors.ts), or a network failure. */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiError | null,
+  ) {
+    super(body?.error.message ?? (status === 0 ? 'network error' : `HTTP ${status}`));
+  }
+
+  get fields(): FieldError[] {
+    return this.body?.error.fields ?? [];
+  }
+}
+
+export type QueryValue = string | number | boolean | string[] | undefined | null;
+
+export function queryString(q: Record<string, QueryValue>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || v === null || v === '') continue;
+    params.set(k, Array.isArray(v) ? v.join(',') : String(v));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/**
+ * The REST client of the console: bearer token, JSON, the API's error shape.
+ * `getToken` is asked on every request so a refreshed token is used at once; `onUnauthorized`
+ * is told when the API refuses the token (the session then refreshes or signs out).
+ */
+export class ApiClient {
+  constructor(
+    private readonly base = '/api/v1',
+    private getToken: () => string | null = () => null,
+    private onUnauthorized: () => Promise<boolean> = async () => false,
+  ) {}
+
+  configure(getToken: () => string | null, onUnauthorized: () => Promise<boolean>): void {
+    this.getToken = getToken;
+    this.onUnauthorized = onUnauthorized;
+  }
+
+  get<T>(path: string, query: Record<string, QueryValue> = {}): Promise<T> {
+    return this.request<T>('GET', `${path}${queryString(query)}`);
+  }
+
+  post<T>(path: string, body: unknown = {}): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body);
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = this.getToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiRequestError(0, null);
+    }
+    if (res.status === 401 && token && !retried && (await this.onUnauthorized())) {
+      return this.request<T>(method, path, body, true);
+    }
+    const text = await res.text();
+    const json: unknown = text ? safeJson(text) : null;
+    if (!res.ok) throw new ApiRequestError(res.status, isApiError(json) ? json : null);
+    return json as T;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function isApiError(v: unknown): v is ApiError {
+  return typeof v === 'object' && v !== null && 'error' in v && typeof (v as ApiError).error?.code === 'string';
+}
+
+/** Fetches every page of a cursor-paginated list. */
+export async function fetchAllPages<T>(api: ApiClient, path: string, query: Record<string, QueryValue>, max = 20000): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: T[]; nextCursor: string | null } = await api.get(path, { ...query, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && items.length < max);
+  return items;
+}

@@ -1,0 +1,64 @@
+import type { AssignmentView, Department, DeadlineKind, EscalationLevel, OccurrenceView, Priority } from '@cgi/shared';
+
+export interface NextDeadline {
+  kind: DeadlineKind;
+  dueAt: string;
+  department: Department;
+}
+
+const ACTIVE = (a: AssignmentView): boolean => a.state !== 'RELEASED';
+
+/** The assignment a view follows: the department's own, or the lead's. */
+export function assignmentOf(o: OccurrenceView, department?: Department | null): AssignmentView | undefined {
+  const dep = department ?? o.lead;
+  return o.assignments.find((a) => a.department === dep && ACTIVE(a)) ?? o.assignments.find((a) => a.role === 'LEAD' && ACTIVE(a));
+}
+
+/** The next deadline the department (or the lead) has to meet, null when none runs. */
+export function nextDeadline(o: OccurrenceView, department?: Department | null): NextDeadline | null {
+  const a = assignmentOf(o, department);
+  if (!a) return null;
+  const pick = (kind: DeadlineKind, dueAt: string | null): NextDeadline | null => (dueAt ? { kind, dueAt, department: a.department } : null);
+  if (a.state === 'PENDING') return pick('ACKNOWLEDGE', a.acknowledgeDueAt) ?? pick('RESOLVE', a.resolveDueAt);
+  if (a.state === 'ACKNOWLEDGED') return pick('ON_SCENE', a.onSceneDueAt) ?? pick('RESOLVE', a.resolveDueAt);
+  return pick('RESOLVE', a.resolveDueAt);
+}
+
+const LEVEL_RANK: Record<EscalationLevel, number> = { L0: 0, L1: 1, L2: 2, L3: 3 };
+const PRIORITY_RANK: Record<Priority, number> = { P1: 1, P2: 2, P3: 3, P4: 4 };
+
+export function levelRank(l: EscalationLevel): number {
+  return LEVEL_RANK[l];
+}
+
+export function priorityRank(p: Priority): number {
+  return PRIORITY_RANK[p];
+}
+
+/**
+ * Most urgent first: L3 is pinned at the top, then escalation level, priority, and the nearest deadline.
+ */
+export function byUrgency(department?: Department | null): (a: OccurrenceView, b: OccurrenceView) => number {
+  const due = (o: OccurrenceView): number => {
+    const d = nextDeadline(o, department);
+    return d ? Date.parse(d.dueAt) : Number.POSITIVE_INFINITY;
+  };
+  return (a, b) =>
+    LEVEL_RANK[b.escalationLevel] - LEVEL_RANK[a.escalationLevel] ||
+    PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+    due(a) - due(b) ||
+    a.createdAt.localeCompare(b.createdAt);
+}
+
+/** "mm:ss" or "h:mm:ss" until (positive) or since (negative) a deadline. */
+export function formatCountdown(ms: number): string {
+  const neg = ms < 0;
+  let s = Math.floor(Math.abs(ms) / 1000);
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const body = h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
+  return neg ? `-${body}` : body;
+}

@@ -1,0 +1,133 @@
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { Department, OccurrenceDetail, OccurrenceView } from '@cgi/shared';
+import type { ApiClient } from '../api/api-client';
+import { sounds } from '../common/alarm';
+import { Countdown } from '../common/countdown';
+import { describeError } from '../common/describe-error';
+import { EscalationBadge, PriorityBadge } from '../common/priority-badge';
+import { useToasts } from '../common/toasts';
+import { assignmentOf, byUrgency } from '../common/urgency';
+import { DEPARTMENT_LABELS, STATUS_LABELS } from '../i18n/dictionary';
+import { useI18n } from '../i18n/i18n';
+import { useLive, useNow, useStoreRevision } from '../live/live-context';
+
+/** What is assigned to the department, most urgent first, with its countdown and the department's actions. */
+export function DepartmentView({ api, department }: { api: ApiClient; department: Department }): ReactNode {
+  const { t, label, category } = useI18n();
+  const { store } = useLive();
+  const { push } = useToasts();
+  const revision = useStoreRevision(store);
+  const now = useNow(1000);
+
+  const items = useMemo(() => {
+    void revision;
+    return store
+      .list()
+      .filter((o) => o.assignments.some((a) => a.department === department && a.state !== 'RELEASED'))
+      .sort(byUrgency(department));
+  }, [store, revision, department]);
+
+  useEffect(
+    () =>
+      store.onArrival((o) => {
+        if (!o.assignments.some((a) => a.department === department)) return;
+        sounds.chime();
+        push(`${t('newAssignment')}: ${o.reference} · ${category(o.category)}`);
+      }),
+    [store, department, push, t, category],
+  );
+
+  return (
+    <main className="department" data-testid="department-view">
+      <h1 className="page-title">
+        {label(DEPARTMENT_LABELS, department)} · {items.length} {t('open')}
+      </h1>
+      {items.length === 0 ? <p className="empty">{t('nothingAssigned')}</p> : null}
+      <ul className="cards" data-testid="department-list">
+        {items.map((o) => (
+          <AssignmentCard key={o.id} api={api} occurrence={o} department={department} now={now} onDone={(d) => store.put(d)} />
+        ))}
+      </ul>
+    </main>
+  );
+}
+
+function AssignmentCard({ api, occurrence: o, department, now, onDone }: { api: ApiClient; occurrence: OccurrenceView; department: Department; now: number; onDone: (d: OccurrenceDetail) => void }): ReactNode {
+  const { t, label, category, time } = useI18n();
+  const { push } = useToasts();
+  const [busy, setBusy] = useState(false);
+  const [resolving, setResolving] = useState(false);
+  const [note, setNote] = useState('');
+  const [publicNote, setPublicNote] = useState('');
+  const a = assignmentOf(o, department);
+  const isLead = o.lead === department;
+
+  const run = async (path: string, body: Record<string, unknown> = {}): Promise<void> => {
+    setBusy(true);
+    try {
+      onDone(await api.post<OccurrenceDetail>(`/occurrences/${o.id}/${path}`, { version: o.version, ...body }));
+      setResolving(false);
+    } catch (e) {
+      push(`${t('error')}: ${describeError(e)}`, 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li className={`card card--${o.escalationLevel.toLowerCase()}`} data-reference={o.reference} data-testid="assignment-card">
+      <div className="card__head">
+        <PriorityBadge priority={o.priority} />
+        <EscalationBadge level={o.escalationLevel} />
+        <h2 className="card__title">{category(o.category)}</h2>
+        <Countdown occurrence={o} department={department} now={now} />
+      </div>
+      <p className="card__meta">
+        <span>{o.reference}</span> · <span data-testid="card-status">{label(STATUS_LABELS, a?.state ?? o.status)}</span> · {a?.role === 'LEAD' ? t('lead') : t('support')} · {o.location.address ?? o.location.parishName ?? ''} ·{' '}
+        {t('createdAt')} {time(o.createdAt)}
+      </p>
+      <p className="card__desc">{o.description}</p>
+      <div className="card__actions">
+        {a?.state === 'PENDING' ? (
+          <button type="button" className="btn btn--primary" disabled={busy} onClick={() => void run('acknowledge')}>
+            {t('acknowledge')}
+          </button>
+        ) : null}
+        {a?.state === 'ACKNOWLEDGED' ? (
+          <button type="button" className="btn" disabled={busy} onClick={() => void run('on-scene')}>
+            {t('onScene')}
+          </button>
+        ) : null}
+        {isLead && (a?.state === 'ACKNOWLEDGED' || a?.state === 'ON_SCENE') && !resolving ? (
+          <button type="button" className="btn" disabled={busy} onClick={() => setResolving(true)}>
+            {t('resolve')}
+          </button>
+        ) : null}
+      </div>
+      {resolving ? (
+        <form
+          className="card__resolve"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run('resolve', { note, ...(publicNote ? { publicNote } : {}) });
+          }}
+        >
+          <label>
+            {t('resolutionNote')}
+            <textarea required value={note} onChange={(e) => setNote(e.target.value)} maxLength={4000} />
+          </label>
+          <label>
+            {t('publicNote')}
+            <textarea value={publicNote} onChange={(e) => setPublicNote(e.target.value)} maxLength={4000} />
+          </label>
+          <button type="submit" className="btn btn--primary" disabled={busy || !note.trim()}>
+            {t('resolve')}
+          </button>
+          <button type="button" className="btn btn--ghost" onClick={() => setResolving(false)}>
+            {t('back')}
+          </button>
+        </form>
+      ) : null}
+    </li>
+  );
+}

@@ -1,0 +1,146 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import type { OperationalLevel } from '@cgi/shared';
+import { LEVEL_LABELS } from '../i18n/dictionary';
+import { useI18n } from '../i18n/i18n';
+import type { OccurrenceStore } from '../live/occurrence-store';
+import municipalityUrl from '../../../../data/porto/municipality.geojson?url';
+import type { ConsoleConfig } from './console-config';
+import { LEVEL_STYLE } from './marker-style';
+import { OccurrenceLayer } from './occurrence-layer';
+
+export interface ParishProps {
+  code: string;
+  name: string;
+  shortName: string;
+}
+export type ParishCollection = FeatureCollection<Geometry, ParishProps>;
+
+export interface CityMapProps {
+  config: ConsoleConfig;
+  store: OccurrenceStore;
+  parishes: ParishCollection | null;
+  /** Operational level per scope (parish code or CITY). */
+  levels: Record<string, OperationalLevel>;
+  variant: 'videowall' | 'workstation';
+  onSelect?: (id: string) => void;
+  onPick?: (lat: number, lon: number) => void;
+  picked?: { lat: number; lon: number } | null;
+  highlight?: string | null;
+  label: string;
+}
+
+const PORTO_BOUNDS = L.latLngBounds([41.1383, -8.6913], [41.1859, -8.5526]);
+
+/**
+ * Porto with its parishes (from the API) and municipality boundary (bundled), so it works with no
+ * tile server at all; the raster base map is configuration. Occurrences are one canvas layer.
+ */
+export function CityMap(props: CityMapProps): ReactNode {
+  const { config, store, parishes, levels, variant, onSelect, onPick, picked, highlight, label } = props;
+  const { lang } = useI18n();
+  const el = useRef<HTMLDivElement>(null);
+  const map = useRef<L.Map | null>(null);
+  const parishLayer = useRef<L.GeoJSON | null>(null);
+  const occLayer = useRef<OccurrenceLayer | null>(null);
+  const pickMarker = useRef<L.CircleMarker | null>(null);
+  const handlers = useRef({ onSelect, onPick });
+  handlers.current = { onSelect, onPick };
+
+  useEffect(() => {
+    if (!el.current) return;
+    const videowall = variant === 'videowall';
+    const m = L.map(el.current, {
+      zoomControl: !videowall,
+      attributionControl: true,
+      preferCanvas: true,
+      zoomSnap: 0.25,
+      keyboard: !videowall,
+      fadeAnimation: false,
+    });
+    m.fitBounds(PORTO_BOUNDS, { padding: [8, 8] });
+    if (config.tileUrl) {
+      L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19, crossOrigin: true }).addTo(m);
+    } else {
+      m.attributionControl.addAttribution('CAOP © DGT (CC BY 4.0)');
+    }
+    fetch(municipalityUrl)
+      .then((r) => r.json())
+      .then((fc: FeatureCollection) => {
+        L.geoJSON(fc, { interactive: false, style: { color: '#e8eef5', weight: videowall ? 5 : 3, fill: false } }).addTo(m);
+      })
+      .catch(() => undefined);
+    const layer = new OccurrenceLayer(store, {
+      radius: videowall ? Math.max(10, Math.round((window.innerHeight / 1080) * 11)) : 9,
+      onSelect: (id) => handlers.current.onSelect?.(id),
+    });
+    layer.addTo(m);
+    occLayer.current = layer;
+    m.on('click', (e: L.LeafletMouseEvent) => handlers.current.onPick?.(e.latlng.lat, e.latlng.lng));
+    map.current = m;
+    (window as unknown as { __cgiMap?: { map: L.Map; layer: OccurrenceLayer } }).__cgiMap = { map: m, layer };
+    return () => {
+      m.remove();
+      map.current = null;
+      parishLayer.current = null;
+    };
+  }, [config, store, variant]);
+
+  // Parishes, styled by their operational level (outline weight, dash and a label, not colour alone).
+  useEffect(() => {
+    const m = map.current;
+    if (!m || !parishes) return;
+    parishLayer.current?.remove();
+    const city = levels.CITY ?? 'NORMAL';
+    const levelOf = (code: string): OperationalLevel => strictest(levels[code] ?? 'NORMAL', city);
+    const layer = L.geoJSON(parishes, {
+      interactive: false,
+      style: (f?: Feature<Geometry, ParishProps>) => {
+        const s = LEVEL_STYLE[levelOf(f?.properties.code ?? '')];
+        return { color: s.color, weight: s.weight, dashArray: s.dash, fillColor: s.color, fillOpacity: s.fillOpacity };
+      },
+      onEachFeature: (f: Feature<Geometry, ParishProps>, l) => {
+        const level = levelOf(f.properties.code);
+        const name = f.properties.shortName.split(',')[0];
+        l.bindTooltip(`${name}${level !== 'NORMAL' ? ` · ${LEVEL_LABELS[level][lang].toUpperCase()}` : ''}`, {
+          permanent: true,
+          direction: 'center',
+          className: `parish-label level-${level.toLowerCase()}`,
+        });
+      },
+    });
+    layer.addTo(m);
+    layer.bringToBack();
+    parishLayer.current = layer;
+  }, [parishes, levels, lang]);
+
+  useEffect(() => {
+    occLayer.current?.setHighlight(highlight ?? null);
+  }, [highlight]);
+
+  useEffect(() => {
+    const m = map.current;
+    pickMarker.current?.remove();
+    pickMarker.current = null;
+    if (m && picked) {
+      pickMarker.current = L.circleMarker([picked.lat, picked.lon], { radius: 12, color: '#ffffff', weight: 3, fillColor: '#0a84ff', fillOpacity: 0.8 }).addTo(m);
+    }
+  }, [picked]);
+
+  return (
+    <div
+      ref={el}
+      className={`city-map city-map--${variant}${config.tileUrl ? '' : ' city-map--offline'}`}
+      role="region"
+      aria-label={label}
+      data-testid="city-map"
+    />
+  );
+}
+
+const RANK: Record<OperationalLevel, number> = { NORMAL: 0, ALERT: 1, CRISIS: 2 };
+function strictest(a: OperationalLevel, b: OperationalLevel): OperationalLevel {
+  return RANK[a] >= RANK[b] ? a : b;
+}

@@ -1,0 +1,95 @@
+import { useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { OccurrenceView } from '@cgi/shared';
+import type { ApiClient } from '../api/api-client';
+import { useReference } from '../api/reference';
+import { byUrgency } from '../common/urgency';
+import { useI18n } from '../i18n/i18n';
+import { useLive, useNow, useStoreRevision } from '../live/live-context';
+import { CityMap } from '../map/city-map';
+import type { ConsoleConfig } from '../map/console-config';
+import { IntakeForm } from './intake-form';
+import { LevelControls } from './level-controls';
+import { OccurrenceDetailPanel } from './occurrence-detail';
+import { OccurrenceList } from './occurrence-list';
+
+type Tab = 'intake' | 'triage' | 'occurrences' | 'levels';
+const TABS: Tab[] = ['intake', 'triage', 'occurrences', 'levels'];
+const LIST_LIMIT = 200;
+
+/** The operator workstation: intake, triage queue, occurrences, detail and operational levels, beside the map. */
+export function OperatorView({ api, config, supervisor }: { api: ApiClient; config: ConsoleConfig; supervisor: boolean }): ReactNode {
+  const { t } = useI18n();
+  const { store } = useLive();
+  const { categories, parishes, levelByScope } = useReference();
+  const revision = useStoreRevision(store);
+  const now = useNow(1000);
+  const [tab, setTab] = useState<Tab>('intake');
+  const [selected, setSelected] = useState<string | null>(null);
+  const [picked, setPicked] = useState<{ lat: number; lon: number } | null>(null);
+  const [query, setQuery] = useState('');
+
+  const { triage, open } = useMemo(() => {
+    void revision;
+    const all = store.list().sort(byUrgency());
+    const q = query.trim().toLowerCase();
+    const match = (o: OccurrenceView): boolean => !q || o.reference.toLowerCase().includes(q) || (o.location.address ?? '').toLowerCase().includes(q) || o.category.toLowerCase().includes(q);
+    return {
+      triage: all.filter((o) => o.status === 'NEW' || o.status === 'TRIAGED'),
+      open: all.filter(match).slice(0, LIST_LIMIT),
+    };
+  }, [store, revision, query]);
+
+  const labels: Record<Tab, string> = { intake: t('intake'), triage: `${t('triageQueue')} (${triage.length})`, occurrences: `${t('occurrences')} (${store.size})`, levels: t('levels') };
+  const onTabKey = (e: KeyboardEvent<HTMLButtonElement>): void => {
+    const i = TABS.indexOf(tab);
+    if (e.key === 'ArrowRight') setTab(TABS[(i + 1) % TABS.length]);
+    if (e.key === 'ArrowLeft') setTab(TABS[(i + TABS.length - 1) % TABS.length]);
+  };
+
+  return (
+    <main className="workstation" data-testid="workstation">
+      <section className="ws-left">
+        <div role="tablist" aria-label={t('viewWorkstation')} className="tabs">
+          {TABS.map((k) => (
+            <button key={k} type="button" role="tab" id={`tab-${k}`} aria-selected={tab === k} aria-controls={`panel-${k}`} tabIndex={tab === k ? 0 : -1} onKeyDown={onTabKey} onClick={() => setTab(k)} className="tab">
+              {labels[k]}
+            </button>
+          ))}
+        </div>
+        <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tabpanel">
+          {tab === 'intake' ? <IntakeForm api={api} categories={categories} picked={picked} onPick={setPicked} onCreated={(d) => (store.put(d), setSelected(d.id))} /> : null}
+          {tab === 'triage' ? <OccurrenceList items={triage} now={now} selected={selected} onSelect={setSelected} empty={t('emptyQueue')} testId="triage-queue" /> : null}
+          {tab === 'occurrences' ? (
+            <>
+              <label className="search">
+                {t('search')}
+                <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
+              </label>
+              <OccurrenceList items={open} now={now} selected={selected} onSelect={setSelected} empty={t('none')} testId="occurrence-list" />
+            </>
+          ) : null}
+          {tab === 'levels' ? <LevelControls api={api} canEdit={supervisor} /> : null}
+        </div>
+      </section>
+      <section className="ws-map">
+        <CityMap
+          config={config}
+          store={store}
+          parishes={parishes}
+          levels={levelByScope}
+          variant="workstation"
+          label={t('location')}
+          onSelect={tab === 'intake' ? undefined : setSelected}
+          onPick={tab === 'intake' ? (lat, lon) => setPicked({ lat, lon }) : undefined}
+          picked={tab === 'intake' ? picked : null}
+          highlight={selected}
+        />
+      </section>
+      {selected ? (
+        <section className="ws-detail">
+          <OccurrenceDetailPanel key={selected} api={api} id={selected} onClose={() => setSelected(null)} onSelect={setSelected} />
+        </section>
+      ) : null}
+    </main>
+  );
+}

@@ -1,0 +1,30 @@
+import type { ReactNode } from 'react';
+import type { LiveOccurrenceEvent } from '@cgi/shared';
+import { DEPARTMENT_LABELS, EVENT_LABELS, LEVEL_LABELS } from '../i18n/dictionary';
+import { useI18n } from '../i18n/i18n';
+
+/** The latest events of the live feed, newest first. */
+export function EventTicker({ events }: { events: LiveOccurrenceEvent[] }): ReactNode {
+  const { t, label, category, time } = useI18n();
+  return (
+    <section className="ticker" aria-label={t('latestEvents')} aria-live="off">
+      <h2 className="panel-title">{t('latestEvents')}</h2>
+      {events.length === 0 ? <p className="muted">{t('noEvents')}</p> : null}
+      <ol className="ticker__list" data-testid="ticker">
+        {events.slice(0, 12).map(({ event, occurrence }) => {
+          const level = typeof event.payload.level === 'string' ? event.payload.level : null;
+          const dep = typeof event.payload.department === 'string' ? label(DEPARTMENT_LABELS, event.payload.department) : null;
+          return (
+            <li key={event.position} className={`ticker__item ticker__item--${event.type.toLowerCase()}`}>
+              <time>{time(event.at)}</time> <b>{label(EVENT_LABELS, event.type)}</b>
+              {occurrence ? ` · ${occurrence.reference} · ${category(occurrence.category)}` : ''}
+              {dep ? ` · ${dep}` : ''}
+              {level ? ` · ${LEVEL_LABELS[level] ? label(LEVEL_LABELS, level) : level}` : ''}
+              {occurrence?.location.parishName ? ` · ${occurrence.location.parishName.split(',')[0]}` : ''}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
