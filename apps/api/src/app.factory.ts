@@ -41,7 +41,14 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
     origin: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').map((s) => s.trim()) : false,
     credentials: true,
   });
-  app.setGlobalPrefix('api/v1', { exclude: [{ path: 'health/{*path}', method: RequestMethod.ALL }] });
+  app.setGlobalPrefix('api/v1', {
+    exclude: [
+      { path: 'health/{*path}', method: RequestMethod.ALL },
+      // Open311 GeoReport v2 and the citizens' status page live outside /api/v1 (issue #8).
+      { path: 'open311/{*path}', method: RequestMethod.ALL },
+      { path: 'status/{*path}', method: RequestMethod.ALL },
+    ],
+  });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();

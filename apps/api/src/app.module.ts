@@ -10,6 +10,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
 import { OccurrencesModule } from './occurrences/occurrences.module';
+import { Open311Module } from './open311/open311.module';
 import { OperationalLevelsModule } from './operational-levels/operational-levels.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { RedisModule } from './redis/redis.module';
@@ -39,6 +40,7 @@ export class AppModule {
         ReferenceModule,
         HealthModule,
         LiveModule,
+        Open311Module,
       ],
     };
   }

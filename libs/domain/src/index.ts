@@ -20,3 +20,5 @@ export * from './sla/deadlines';
 export * from './sla/escalation-triggers';
 
 export * from './operational-level/operational-level';
+
+export * from './open311/open311';

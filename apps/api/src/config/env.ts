@@ -188,6 +188,57 @@ export class Env {
   /** Cron pattern (Europe/Lisbon) of the retention job; "off" runs no scheduler or worker in this process. */
   @IsString()
   RETENTION_JOB_CRON = '17 3 * * *';
+
+  // --- Open311 and status callbacks (issue #8; docs/api.md "Open311 (Gabinete do Munícipe)") ---
+
+  /** Public base URL of the API: Open311 discovery and the citizens' status-page links. */
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_BASE_URL must be an http(s) URL' })
+  PUBLIC_BASE_URL = 'http://localhost:3000';
+
+  /** Status callbacks: the relay reads the event log this often (ms). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  @Max(60000)
+  CALLBACK_POLL_MS = 500;
+
+  /** Status callbacks: first retry delay (ms); doubles per attempt up to CALLBACK_BACKOFF_MAX_MS. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(3600000)
+  CALLBACK_BACKOFF_MS = 5000;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(86400000)
+  CALLBACK_BACKOFF_MAX_MS = 3600000;
+
+  /** Status callbacks: attempts of one job; then the sweeper schedules it again (a delivery is never dropped). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  CALLBACK_MAX_ATTEMPTS = 15;
+
+  /** Status callbacks: how often the relay re-schedules undelivered callbacks whose job is gone (ms). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  @Max(3600000)
+  CALLBACK_SWEEP_MS = 60000;
+
+  /** Status callbacks: timeout of one POST to a client's webhook (ms). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  CALLBACK_TIMEOUT_MS = 10000;
+
+  /** BullMQ key prefix of the status-callback queue (lets several deployments or test runs share a Redis). */
+  @Matches(/^[a-z0-9:_-]{1,60}$/, { message: 'CALLBACK_QUEUE_PREFIX must be 1-60 of a-z 0-9 : _ -' })
+  CALLBACK_QUEUE_PREFIX = 'cgi:bull';
 }
 
 export class InvalidEnvironmentError extends Error {}

@@ -61,7 +61,15 @@ export class OccurrenceIntakeService {
     return this.decide(ruleSet, dto.category, dto.source ?? 'OPERATOR', normaliseFlags(dto.flags), place.parishCode, level);
   }
 
-  async intake(dto: CreateOccurrenceDto, actor: Actor): Promise<IntakeResult> {
+  /**
+   * `within` runs inside the intake's transaction once the occurrence is stored (an adapter such
+   * as Open311 stores what it keeps beside the occurrence atomically with it).
+   */
+  async intake(
+    dto: CreateOccurrenceDto,
+    actor: Actor,
+    within?: (m: EntityManager, created: { id: string; reference: string; linkedTo: { id: string; reference: string } | null }) => Promise<void>,
+  ): Promise<IntakeResult> {
     const source = intakeSource(dto, actor);
     const flags = normaliseFlags(dto.flags);
     const by = actorLabel(actor);
@@ -124,6 +132,7 @@ export class OccurrenceIntakeService {
         log.push({ occurrenceId: id, type: 'DISPATCHED', actor: by, departments, payload: { departments, automatic: true } });
       }
       await this.events.append(m, log);
+      if (within) await within(m, { id, reference, linkedTo: parent });
       return { id, linkedTo: parent };
     });
     const occurrence = await this.repo.view(this.ds.manager, id);

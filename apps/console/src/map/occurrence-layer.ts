@@ -70,6 +70,11 @@ export class OccurrenceLayer extends L.Layer {
     super();
   }
 
+  /** True when the occurrence is on screen now, alone or inside a drawn cluster (tests, benchmark). */
+  isDrawn(id: string): boolean {
+    return this.drawn.some((d) => d.id === id || (d.clusterId !== undefined && this.index.getLeaves(d.clusterId, Infinity).some((l) => l.properties.id === id)));
+  }
+
   setHighlight(id: string | null): void {
     this.opts.highlight = id;
     this.requestDraw();

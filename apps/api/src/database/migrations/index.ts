@@ -1,10 +1,12 @@
 import { InitialSchema1764288000000 } from './1764288000000-initial-schema';
 import { Escalation1764300000000 } from './1764300000000-escalation';
 import { Security1764310000000 } from './1764310000000-security';
+import { Open3111764320000000 } from './1764320000000-open311';
 
 /** Every migration, in order. Add new ones at the end (one line each). */
 export const MIGRATIONS = [
   InitialSchema1764288000000,
   Escalation1764300000000,
   Security1764310000000,
+  Open3111764320000000,
 ];

@@ -99,6 +99,10 @@ export class ApiNode {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  get alive(): boolean {
+    return !this.exited;
+  }
+
   /** True once this node has logged that it leads the relay. */
   get leading(): boolean {
     return this.output.includes(': leading');

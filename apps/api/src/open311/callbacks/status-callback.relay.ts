@@ -1,0 +1,225 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { open311Status } from '@cgi/domain';
+import type { EventType, OccurrenceEventView, OccurrenceStatus } from '@cgi/shared';
+import { Env } from '../../config/env';
+import { EventLogService } from '../../events/event-log.service';
+import { parsePosition } from '../../events/event-position';
+import { w3Date } from '../open311-format';
+import { StatusCallbackQueueService } from './status-callback-queue.service';
+import type { DeliverCallbacksPayload } from './status-callback.queue';
+
+export const CONSUMER_NAME = 'open311-callbacks';
+const BATCH = 200;
+
+/** Events that may change what a citizen's request shows (its status, or its status notes). */
+const STATUS_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
+  'TRIAGED', 'DISPATCHED', 'ROUTING_OVERRIDDEN', 'ACKNOWLEDGED', 'ON_SCENE', 'RESOLVED', 'CLOSED', 'CANCELLED',
+  'REOPENED', 'MERGED', 'UNMERGED', 'NOTE_ADDED',
+]);
+
+interface Target {
+  id: string;
+  reference: string;
+  parent_id: string | null;
+  parent_reference: string | null;
+  parent_status: OccurrenceStatus | null;
+  api_key_id: string;
+  last_status: OccurrenceStatus | null;
+  last_seq: number | null;
+}
+
+/** The body POSTed to the client's webhook. */
+export interface StatusCallbackBody {
+  service_request_id: string;
+  /** The request's token (GET tokens/{token}). */
+  token: string;
+  sequence: number;
+  event: EventType;
+  status: 'open' | 'closed';
+  internal_status: OccurrenceStatus;
+  status_notes: string | null;
+  updated_datetime: string;
+  /** Set while the request is linked to the occurrence it duplicates (its status follows that one). */
+  parent_service_request_id: string | null;
+}
+
+/**
+ * A consumer of the event log (its checkpoint is the `open311-callbacks` row of
+ * event_consumers): turns every status change of an Open311 request — its own, or its parent
+ * occurrence's when it is a linked duplicate — into a numbered callback_deliveries row, in the
+ * log's order, in the transaction that moves the checkpoint; then schedules the delivery jobs.
+ * It runs inside the API process, on one node at a time (the holder of a PostgreSQL session
+ * advisory lock); the others keep trying to take over.
+ */
+@Injectable()
+export class StatusCallbackRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('StatusCallbacks');
+  private leader: QueryRunner | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private current: Promise<void> | null = null;
+  private stopped = false;
+  private lastSweep = 0;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly env: Env,
+    private readonly events: EventLogService,
+    private readonly queue: StatusCallbackQueueService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.current;
+    await this.resign();
+  }
+
+  /** One pass: lead if possible, relay what is new, sweep now and then. Also called by tests. */
+  async tick(): Promise<void> {
+    if (!(await this.lead())) return;
+    try {
+      while (!this.stopped && (await this.relayBatch()) === BATCH) {
+        // keep going while full batches come back
+      }
+      if (Date.now() - this.lastSweep >= this.env.CALLBACK_SWEEP_MS) {
+        this.lastSweep = Date.now();
+        await this.sweep();
+      }
+    } catch (err) {
+      this.logger.warn(`relay: ${(err as Error).message}`);
+      await this.resign();
+    }
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.current = this.tick().finally(() => {
+        this.current = null;
+        this.schedule(this.env.CALLBACK_POLL_MS);
+      });
+    }, delay);
+  }
+
+  private async lead(): Promise<boolean> {
+    if (this.leader) return true;
+    const runner = this.ds.createQueryRunner();
+    try {
+      await runner.connect();
+      const [{ ok }]: Array<{ ok: boolean }> = await runner.query(`SELECT pg_try_advisory_lock(hashtext('open311-callback-relay'), 0) AS ok`);
+      if (ok) {
+        this.leader = runner;
+        this.lastSweep = 0; // a new leader sweeps at once: jobs may have been lost with the previous one
+        return true;
+      }
+    } catch (err) {
+      this.logger.warn(`relay leadership: ${(err as Error).message}`);
+    }
+    await runner.release().catch(() => undefined);
+    return false;
+  }
+
+  private async resign(): Promise<void> {
+    const runner = this.leader;
+    this.leader = null;
+    if (!runner) return;
+    await runner.query(`SELECT pg_advisory_unlock(hashtext('open311-callback-relay'), 0)`).catch(() => undefined);
+    await runner.release().catch(() => undefined);
+  }
+
+  /** Relays one batch of events; returns how many events it read. */
+  private async relayBatch(): Promise<number> {
+    const jobs: DeliverCallbacksPayload[] = [];
+    const read = await this.ds.transaction(async (m) => {
+      const [cp]: Array<{ tx_id: string; seq: string }> = await m.query(
+        `SELECT tx_id::text AS tx_id, seq::text AS seq FROM event_consumers WHERE name = $1 FOR UPDATE`,
+        [CONSUMER_NAME],
+      );
+      if (!cp) throw new Error(`event_consumers has no ${CONSUMER_NAME} row: run the migrations`);
+      const events = await this.events.readAfter({ txId: BigInt(cp.tx_id), seq: BigInt(cp.seq) }, BATCH);
+      if (events.length === 0) return 0;
+      for (const e of events) jobs.push(...(await this.fanOut(m, e)));
+      const last = parsePosition(events[events.length - 1].position)!;
+      await m.query(`UPDATE event_consumers SET tx_id = $2::text::xid8, seq = $3, updated_at = now() WHERE name = $1`, [
+        CONSUMER_NAME, last.txId.toString(), last.seq.toString(),
+      ]);
+      return events.length;
+    });
+    await this.queue.enqueue(jobs);
+    return read;
+  }
+
+  /** The callbacks one event causes: to the request itself and to the reports linked to it. */
+  private async fanOut(m: EntityManager, e: OccurrenceEventView): Promise<DeliverCallbacksPayload[]> {
+    if (!e.occurrenceId || !STATUS_EVENTS.has(e.type)) return [];
+    const publicNote = noteFor(e);
+    if (e.type === 'NOTE_ADDED' && publicNote === null) return [];
+    const eventStatus = e.payload.status as OccurrenceStatus | undefined;
+    const position = parsePosition(e.position)!;
+    const targets: Target[] = await m.query(
+      `SELECT o.id, o.reference, o.parent_id, p.reference AS parent_reference, p.status AS parent_status, r.api_key_id,
+              last.status AS last_status, last.seq AS last_seq
+         FROM occurrences o
+         JOIN open311_requests r ON r.occurrence_id = o.id
+         JOIN callback_webhooks w ON w.api_key_id = r.api_key_id
+         LEFT JOIN occurrences p ON p.id = o.parent_id
+         LEFT JOIN LATERAL (
+           SELECT d.status, d.seq FROM callback_deliveries d WHERE d.occurrence_id = o.id ORDER BY d.seq DESC LIMIT 1
+         ) last ON true
+        WHERE o.id = $1 OR (o.parent_id = $1 AND o.created_at <= $2)`,
+      [e.occurrenceId, e.at],
+    );
+    const jobs: DeliverCallbacksPayload[] = [];
+    for (const t of targets) {
+      const own = t.id === e.occurrenceId;
+      if (!own && e.type === 'UNMERGED') continue; // a report leaving the parent changes nothing for the others
+      // A linked report shows its parent's status; the MERGED event itself is the report's own.
+      const internal: OccurrenceStatus | undefined =
+        own && e.type === 'MERGED' ? (t.parent_status ?? undefined) : eventStatus;
+      if (!internal) continue;
+      const initial: OccurrenceStatus | null = t.parent_id ? null : 'NEW';
+      if (publicNote === null && internal === (t.last_status ?? initial)) continue;
+      const seq = (t.last_seq ?? 0) + 1;
+      const body: StatusCallbackBody = {
+        service_request_id: t.reference,
+        token: t.id,
+        sequence: seq,
+        event: e.type,
+        status: open311Status(internal),
+        internal_status: internal,
+        status_notes: publicNote,
+        updated_datetime: w3Date(new Date(e.at))!,
+        parent_service_request_id: e.type === 'UNMERGED' ? null : t.parent_reference,
+      };
+      const inserted: unknown[] = await m.query(
+        `INSERT INTO callback_deliveries (occurrence_id, api_key_id, seq, event_tx_id, event_seq, status, body)
+         VALUES ($1, $2, $3, $4::text::xid8, $5, $6, $7)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [t.id, t.api_key_id, seq, position.txId.toString(), position.seq.toString(), internal, JSON.stringify(body)],
+      );
+      if (inserted.length > 0) jobs.push({ occurrenceId: t.id, seq });
+    }
+    return jobs;
+  }
+
+  /** Re-schedules undelivered callbacks (a job lost with Redis, or out of attempts): same job ids. */
+  private async sweep(): Promise<void> {
+    const rows: Array<{ occurrence_id: string; seq: number }> = await this.ds.query(
+      `SELECT occurrence_id, max(seq) AS seq FROM callback_deliveries WHERE delivered_at IS NULL GROUP BY occurrence_id LIMIT 1000`,
+    );
+    await this.queue.enqueue(rows.map((r) => ({ occurrenceId: r.occurrence_id, seq: Number(r.seq) })));
+  }
+}
+
+/** The note for citizens an event carries: a PUBLIC note, or the public note of a resolution. */
+function noteFor(e: OccurrenceEventView): string | null {
+  if (e.type === 'NOTE_ADDED') return e.payload.visibility === 'PUBLIC' && typeof e.payload.text === 'string' ? e.payload.text : null;
+  if (e.type === 'RESOLVED') return typeof e.payload.publicNote === 'string' ? e.payload.publicNote : null;
+  return null;
+}

@@ -1,0 +1,66 @@
+import type { OccurrenceStatus } from '@cgi/shared';
+import type { StatusPageView } from './status-page.service';
+
+/** The lifecycle in words a citizen understands. */
+const STATUS_PT: Record<OccurrenceStatus, string> = {
+  NEW: 'Recebido',
+  TRIAGED: 'Em análise',
+  DISPATCHED: 'Encaminhado para o serviço responsável',
+  ACKNOWLEDGED: 'Em curso',
+  ON_SCENE: 'Em curso — equipa no local',
+  RESOLVED: 'Resolvido',
+  CLOSED: 'Encerrado',
+  CANCELLED: 'Anulado',
+  MERGED: 'Associado a outra ocorrência',
+};
+
+const escape = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const date = (d: Date | null): string =>
+  d ? new Intl.DateTimeFormat('pt-PT', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Lisbon' }).format(d) : '—';
+
+const page = (title: string, body: string): string => `<!doctype html>
+<html lang="pt">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${escape(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
+dt{font-weight:600;margin-top:.6rem}dd{margin:0}textarea{width:100%;min-height:6rem}.ok{color:#176b2c}</style></head>
+<body>${body}</body></html>`;
+
+export function renderStatusPage(v: StatusPageView, token: string, flash: string | null): string {
+  const notes = v.notes.length
+    ? `<ul>${v.notes.map((n) => `<li><time>${escape(date(n.at))}</time> — ${escape(n.text)}</li>`).join('')}</ul>`
+    : '<p>Sem notas públicas.</p>';
+  const action = `/status/${encodeURIComponent(v.reference)}/comments`;
+  return page(`Pedido ${v.reference}`, `
+<h1>Pedido ${escape(v.reference)}</h1>
+${flash ? `<p class="ok">${escape(flash)}</p>` : ''}
+<dl>
+<dt>Assunto</dt><dd>${escape(v.serviceName)}</dd>
+<dt>Estado</dt><dd id="estado">${escape(STATUS_PT[v.status])}</dd>
+${v.linkedTo ? `<dt>Situação já conhecida</dt><dd>O seu pedido acompanha a ocorrência ${escape(v.linkedTo)}.</dd>` : ''}
+<dt>Serviço responsável</dt><dd>${escape(v.department ?? '—')}</dd>
+${v.parish ? `<dt>Freguesia</dt><dd>${escape(v.parish)}</dd>` : ''}
+<dt>Registado em</dt><dd>${escape(date(v.requestedAt))}</dd>
+<dt>Última atualização</dt><dd>${escape(date(v.updatedAt))}</dd>
+<dt>Resolução prevista até</dt><dd>${escape(date(v.expectedAt))}</dd>
+</dl>
+<h2>Notas do serviço</h2>
+${notes}
+<h2>Acrescentar um comentário</h2>
+<form method="post" action="${escape(action)}">
+<input type="hidden" name="token" value="${escape(token)}">
+<label for="text">O seu comentário (até 2000 caracteres; não inclua dados pessoais)</label>
+<textarea id="text" name="text" maxlength="2000" required></textarea>
+<button type="submit">Enviar</button>
+</form>`);
+}
+
+export function renderNotFound(): string {
+  return page('Pedido não encontrado', '<h1>Pedido não encontrado</h1><p>Verifique a ligação que recebeu por SMS ou e-mail.</p>');
+}
+
+export function renderInvalid(message: string): string {
+  return page('Comentário inválido', `<h1>Comentário inválido</h1><p>${escape(message)}</p>`);
+}

@@ -1,0 +1,96 @@
+import type { OccurrenceDetail } from '@cgi/shared';
+import { PLACES, startApi, type ApiHarness } from '../../../../test/support/api-harness';
+import { RedisServer, waitFor, WorkerProcess } from './worker-process';
+
+export interface EscalatedRow {
+  occurrence_id: string;
+  level: string;
+  kind: string;
+  due_at: string;
+  at: Date;
+  actor: string;
+}
+
+/**
+ * The system under test: the real API in-process (SLAs shortened by SLA_TIME_SCALE), a private
+ * redis-server, and real worker processes spawned from the compiled app.
+ */
+export class EscalationHarness {
+  workers: WorkerProcess[] = [];
+
+  private constructor(readonly api: ApiHarness, readonly redis: RedisServer, readonly workerEnv: Record<string, string>) {}
+
+  static async start(slaTimeScale: number, workers = 2, workerEnv: Record<string, string> = {}): Promise<EscalationHarness> {
+    const redis = await RedisServer.start();
+    const api = await startApi({ SLA_TIME_SCALE: String(slaTimeScale), REDIS_URL: redis.url });
+    const h = new EscalationHarness(api, redis, {
+      DATABASE_URL: api.env.DATABASE_URL,
+      DATABASE_POOL_SIZE: '6',
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: 'test',
+      JOB_LOCK_MS: '2000',
+      RELAY_POLL_MS: '200',
+      AUDIT_INTERVAL_MS: '3000',
+      JOB_BACKOFF_MS: '100',
+      ...workerEnv,
+    });
+    for (let i = 0; i < workers; i++) h.workers.push(await WorkerProcess.start(h.workerEnv));
+    return h;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.stop()));
+    await this.api.close();
+    await this.redis.down();
+  }
+
+  /** Makes sure `n` workers run (restarting killed ones). */
+  async ensureWorkers(n = 2): Promise<void> {
+    while (this.workers.length < n) this.workers.push(await WorkerProcess.start(this.workerEnv));
+    for (const w of this.workers) if (w.pid === undefined) await w.restart();
+  }
+
+  async fire(body: object = {}): Promise<OccurrenceDetail> {
+    const res = await this.api.http().post('/api/v1/occurrences').set('authorization', this.api.auth('operator'))
+      .send({ category: 'FIRE_BUILDING', location: PLACES.santaCatarina, description: 'Incêndio urbano', ...body });
+    if (res.status !== 201) throw new Error(`intake answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body as OccurrenceDetail;
+  }
+
+  async escalations(occurrenceIds?: string[]): Promise<EscalatedRow[]> {
+    const { rows } = await this.api.db.query<EscalatedRow>(
+      `SELECT occurrence_id, payload->>'level' AS level, payload->>'kind' AS kind, payload->>'dueAt' AS due_at, at, actor
+         FROM occurrence_events WHERE type = 'ESCALATED' AND ($1::uuid[] IS NULL OR occurrence_id = ANY($1::uuid[]))
+        ORDER BY tx_id, seq`,
+      [occurrenceIds ?? null],
+    );
+    return rows;
+  }
+
+  async waitForEscalations(occurrenceIds: string[], n: number, timeoutMs = 15_000): Promise<EscalatedRow[]> {
+    return waitFor(`${n} escalations`, async () => {
+      const rows = await this.escalations(occurrenceIds);
+      return rows.length >= n ? rows : null;
+    }, timeoutMs, 50);
+  }
+
+  async deadlines(occurrenceId: string): Promise<Array<{ level: string; kind: string; due_at: Date; outcome: string | null }>> {
+    const { rows } = await this.api.db.query(
+      `SELECT level, kind, due_at, outcome FROM escalation_deadlines WHERE occurrence_id = $1 ORDER BY due_at, level`, [occurrenceId],
+    );
+    return rows;
+  }
+
+  /** Waits until every deadline of these occurrences due by now + `aheadMs` has been processed. */
+  async settle(aheadMs = 0, timeoutMs = 15_000): Promise<void> {
+    await waitFor('due deadlines to be processed', async () => {
+      const { rows } = await this.api.db.query(
+        `SELECT count(*)::int AS n FROM escalation_deadlines WHERE outcome IS NULL AND due_at <= now() + make_interval(secs => $1)`,
+        [aheadMs / 1000],
+      );
+      return rows[0].n === 0;
+    }, timeoutMs);
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
