@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import * as argon2 from 'argon2';
@@ -101,8 +101,13 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
       RATE_LIMIT_PUBLIC_IP_PER_MINUTE: '100000',
       ...extraEnv,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The API's log goes to a file beside the screenshots (printed when start-up fails).
+  mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+  const log = createWriteStream(join(ROOT, 'test-results', `api-${name}.log`));
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
   const baseUrl = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {

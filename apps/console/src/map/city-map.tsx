@@ -79,9 +79,13 @@ export function CityMap(props: CityMapProps): ReactNode {
     layer.addTo(m);
     occLayer.current = layer;
     m.on('click', (e: L.LeafletMouseEvent) => handlers.current.onPick?.(e.latlng.lat, e.latlng.lng));
+    // The container changes size when panels open or close: keep Leaflet's idea of it right.
+    const resize = new ResizeObserver(() => m.invalidateSize({ pan: false }));
+    resize.observe(el.current);
     map.current = m;
     (window as unknown as { __cgiMap?: { map: L.Map; layer: OccurrenceLayer } }).__cgiMap = { map: m, layer };
     return () => {
+      resize.disconnect();
       m.remove();
       map.current = null;
       parishLayer.current = null;
