@@ -5,6 +5,7 @@ describe('live feed under faults', () => {
   let redis: RedisServer;
   let db: LiveTestDatabase;
   let nodes: ApiNode[] = [];
+  const clients: FeedClient[] = [];
 
   beforeAll(async () => {
     redis = await RedisServer.start();

@@ -24,6 +24,15 @@ const REGISTER = path.join(__dirname, 'swc-register.js');
 const MAIN = path.join(REPO, 'apps/api/src/main.ts');
 export const JWT_SECRET = 'live-test-secret-live-test-secret-0123';
 
+/** Children of this test process: killed when it exits, whatever happened to the test. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+function track(c: ChildProcess): ChildProcess {
+  children.add(c);
+  c.once('exit', () => children.delete(c));
+  return c;
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -60,9 +69,9 @@ export class RedisServer {
   }
 
   async start(): Promise<void> {
-    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    this.proc = track(spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
-    });
+    }));
     const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     try {
       await until('redis-server', () => probe.connect().then(() => true, () => false), 5000);
@@ -110,7 +119,7 @@ export class ApiNode {
 
   static async start(env: Record<string, string>): Promise<ApiNode> {
     const port = await freePort();
-    const proc = spawn(process.execPath, ['-r', REGISTER, MAIN], {
+    const proc = track(spawn(process.execPath, ['-r', REGISTER, MAIN], {
       cwd: REPO,
       env: {
         ...process.env,
@@ -126,7 +135,7 @@ export class ApiNode {
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    }));
     const node = new ApiNode(port, proc);
     await until(`API node on ${port}`, () => {
       if (node.exited) throw new Error(`API node exited:\n${node.output}`);
