@@ -126,11 +126,15 @@ describe('lifecycle commands over HTTP', () => {
     const merged = await cmd(child.id, 'merge', 'operator', { parentId: parent.id, reason: 'same tree' });
     expect(merged.body.status).toBe('MERGED');
     expect(merged.body.parentId).toBe(parent.id);
-    expect((await get(parent.id)).body.reportCount).toBe(2);
+    const parentView = (await get(parent.id)).body as OccurrenceDetail;
+    expect(parentView.reportCount).toBe(2);
+    expect(parentView.timeline.find((e) => e.type === 'REPORT_LINKED')!.payload).toMatchObject({ reportId: child.id, reportCount: 2, merged: true });
     expect((await cmd(parent.id, 'merge', 'operator', { parentId: parent.id })).status).toBe(400);
     const unmerged = await cmd(child.id, 'unmerge', 'operator');
     expect(unmerged.body.status).toBe('TRIAGED');
-    expect((await get(parent.id)).body.reportCount).toBe(1);
+    const afterUnmerge = (await get(parent.id)).body as OccurrenceDetail;
+    expect(afterUnmerge.reportCount).toBe(1);
+    expect(afterUnmerge.timeline.filter((e) => e.type === 'UNMERGED').map((e) => e.payload.reportCount)).toEqual([1]);
   });
 
   it('links a citizen duplicate within 150 m and 2 h instead of opening a new occurrence (journey 3)', async () => {
@@ -141,7 +145,9 @@ describe('lifecycle commands over HTTP', () => {
       expect(dup.parentId).toBe(first.id);
       expect(dup.reference).not.toBe(first.reference);
     }
-    expect((await get(first.id)).body.reportCount).toBe(5);
+    const parent = (await get(first.id)).body as OccurrenceDetail;
+    expect(parent.reportCount).toBe(5);
+    expect(parent.timeline.filter((e) => e.type === 'REPORT_LINKED').map((e) => e.payload.reportCount)).toEqual([2, 3, 4, 5]);
     const far = await create({ category: 'FLOODING', source: 'CITIZEN', location: PLACES.paranhos });
     expect(far.status).toBe('NEW');
   });

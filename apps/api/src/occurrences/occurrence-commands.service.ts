@@ -239,7 +239,7 @@ export class OccurrenceCommandsService {
       // Reports already linked to this one follow it to the parent.
       await m.query(`UPDATE occurrences SET parent_id = $2 WHERE parent_id = $1`, [occ.id, parent.id]);
       const [{ report_count }]: Array<{ report_count: number }> = await m.query(
-        `UPDATE occurrences SET report_count = report_count + $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING report_count`,
+        `WITH u AS (UPDATE occurrences SET report_count = report_count + $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING report_count) SELECT report_count FROM u`,
         [parent.id, occ.report_count],
       );
       return {
@@ -265,7 +265,7 @@ export class OccurrenceCommandsService {
       const parentId = occ.parent_id!;
       await this.repo.lockById(m, parentId);
       const [{ report_count }]: Array<{ report_count: number }> = await m.query(
-        `UPDATE occurrences SET report_count = greatest(1, report_count - $2), version = version + 1, updated_at = now() WHERE id = $1 RETURNING report_count`,
+        `WITH u AS (UPDATE occurrences SET report_count = greatest(1, report_count - $2), version = version + 1, updated_at = now() WHERE id = $1 RETURNING report_count) SELECT report_count FROM u`,
         [parentId, occ.report_count],
       );
       return {

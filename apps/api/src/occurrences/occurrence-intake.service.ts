@@ -115,8 +115,8 @@ export class OccurrenceIntakeService {
       const log: NewEvent[] = [created];
       if (parent) {
         const [{ report_count }]: Array<{ report_count: number }> = await m.query(
-          `UPDATE occurrences SET report_count = report_count + 1, version = version + 1, updated_at = now()
-            WHERE id = $1 RETURNING report_count`,
+          `WITH u AS (UPDATE occurrences SET report_count = report_count + 1, version = version + 1, updated_at = now()
+            WHERE id = $1 RETURNING report_count) SELECT report_count FROM u`,
           [parent.id],
         );
         log.push({
