@@ -28,7 +28,7 @@ export async function createKey(api: ApiHarness, scopes: Array<'occurrences:crea
 
 /** application/x-www-form-urlencoded, as an Open311 client sends. */
 export function form(fields: Record<string, string | number>): string {
-  return new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString();
+  return new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)])).toString();
 }
 
 const schemaDir = join(__dirname, 'schemas');

@@ -133,26 +133,35 @@ export class StatusCallbackRelay implements OnApplicationBootstrap, OnModuleDest
     await runner.release().catch(() => undefined);
   }
 
-  /** Relays one batch of events; returns how many events it read. */
+  /**
+   * Relays one batch of events; returns how many events it read. The log is read outside any
+   * transaction, so an idle relay never holds a transaction id that would hold back the other
+   * readers of the log (they stop before the oldest transaction in flight). The checkpoint moves
+   * only if it is still where this batch started (compare-and-set), with the deliveries.
+   */
   private async relayBatch(): Promise<number> {
+    const [cp]: Array<{ tx_id: string; seq: string }> = await this.ds.query(
+      `SELECT tx_id::text AS tx_id, seq::text AS seq FROM event_consumers WHERE name = $1`,
+      [CONSUMER_NAME],
+    );
+    if (!cp) throw new Error(`event_consumers has no ${CONSUMER_NAME} row: run the migrations`);
+    const events = await this.events.readAfter({ txId: BigInt(cp.tx_id), seq: BigInt(cp.seq) }, BATCH);
+    if (events.length === 0) return 0;
     const jobs: DeliverCallbacksPayload[] = [];
-    const read = await this.ds.transaction(async (m) => {
-      const [cp]: Array<{ tx_id: string; seq: string }> = await m.query(
-        `SELECT tx_id::text AS tx_id, seq::text AS seq FROM event_consumers WHERE name = $1 FOR UPDATE`,
-        [CONSUMER_NAME],
-      );
-      if (!cp) throw new Error(`event_consumers has no ${CONSUMER_NAME} row: run the migrations`);
-      const events = await this.events.readAfter({ txId: BigInt(cp.tx_id), seq: BigInt(cp.seq) }, BATCH);
-      if (events.length === 0) return 0;
-      for (const e of events) jobs.push(...(await this.fanOut(m, e)));
+    await this.ds.transaction(async (m) => {
       const last = parsePosition(events[events.length - 1].position)!;
-      await m.query(`UPDATE event_consumers SET tx_id = $2::text::xid8, seq = $3, updated_at = now() WHERE name = $1`, [
-        CONSUMER_NAME, last.txId.toString(), last.seq.toString(),
-      ]);
-      return events.length;
+      const moved: unknown[] = await m.query(
+        `WITH moved AS (
+           UPDATE event_consumers SET tx_id = $2::text::xid8, seq = $3, updated_at = now()
+            WHERE name = $1 AND tx_id = $4::text::xid8 AND seq = $5 RETURNING name)
+         SELECT name FROM moved`,
+        [CONSUMER_NAME, last.txId.toString(), last.seq.toString(), cp.tx_id, cp.seq],
+      );
+      if (moved.length === 0) throw new Error('the checkpoint moved under this relay: another node is relaying');
+      for (const e of events) jobs.push(...(await this.fanOut(m, e)));
     });
     await this.queue.enqueue(jobs);
-    return read;
+    return events.length;
   }
 
   /** The callbacks one event causes: to the request itself and to the reports linked to it. */
