@@ -139,7 +139,7 @@ describe('authorization matrix: every endpoint × every role', () => {
     { method: 'POST', path: '/api/v1/occurrences/{id}/reopen', allowed: CGI, ok: 200, call: occ('CLOSED', '/reopen', () => ({ reason: 'Reacendimento' })) },
     {
       method: 'POST', path: '/api/v1/occurrences/{id}/merge', allowed: CGI, ok: 200,
-      call: async (who, fresh) => ({ url: `/api/v1/occurrences/${fresh ? await fire() : shared.dispatched}/merge`, body: { parentId: fresh ? await fire() : shared.dispatched } }),
+      call: async (_who, fresh) => ({ url: `/api/v1/occurrences/${fresh ? await fire() : shared.dispatched}/merge`, body: { parentId: fresh ? await fire() : shared.dispatched } }),
     },
     { method: 'POST', path: '/api/v1/occurrences/{id}/unmerge', allowed: CGI, ok: 200, call: occ('MERGED', '/unmerge') },
     // --- occurrences: department commands (agents act for their own department; CGI names one)
