@@ -23,7 +23,6 @@ interface Deadline {
   kind: DeadlineKind;
   level: 'L1' | 'L2' | 'L3';
   due_at: Date;
-  pending: boolean;
 }
 
 const rank = (l: EscalationLevel): number => ESCALATION_LEVELS.indexOf(l);
@@ -81,7 +80,11 @@ export class FireDeadlineJob implements JobHandler<JobName.FireDeadline> {
     if (outcome) this.metrics.lateness.observe({ outcome }, Math.max(0, Date.now() - due) / 1000);
   }
 
-  /** Processes one deadline row; returns what became of it, or null when it was no longer pending. */
+  /**
+   * Processes one deadline row, and before it any lower rung of the same ladder that is due too
+   * and still pending (a late L1 is written before the L2 that overtook it, never skipped).
+   * Returns what became of the row, or null when it was no longer pending.
+   */
   async fire(deadlineId: string): Promise<Outcome | null> {
     return this.ds.transaction(async (m) => {
       const [head]: Array<{ occurrence_id: string }> = await m.query(
@@ -93,40 +96,48 @@ export class FireDeadlineJob implements JobHandler<JobName.FireDeadline> {
         [head.occurrence_id],
       );
       // Read after the lock: a concurrent firing of the same occurrence has committed by now.
-      const [d]: Deadline[] = await m.query(
-        `SELECT id::text AS id, occurrence_id, department, kind, level, due_at,
-                (fired_at IS NULL AND cancelled_at IS NULL) AS pending
-           FROM escalation_deadlines WHERE id = $1`,
+      const due: Deadline[] = await m.query(
+        `SELECT d.id::text AS id, d.occurrence_id, d.department, d.kind, d.level, d.due_at
+           FROM escalation_deadlines d JOIN escalation_deadlines t ON t.id = $1
+          WHERE d.occurrence_id = t.occurrence_id AND d.department = t.department
+            AND d.fired_at IS NULL AND d.cancelled_at IS NULL AND (d.id = t.id OR d.due_at <= t.due_at)
+          ORDER BY d.due_at, d.level, d.kind`,
         [deadlineId],
       );
-      if (!d.pending) return null;
+      if (!due.some((d) => d.id === deadlineId)) return null;
       const [a]: Array<{ state: string; acknowledged_at: Date | null; on_scene_at: Date | null; escalation_level: EscalationLevel }> = await m.query(
         `SELECT state, acknowledged_at, on_scene_at, escalation_level FROM occurrence_assignments
           WHERE occurrence_id = $1 AND department = $2`,
-        [d.occurrence_id, d.department],
+        [head.occurrence_id, due[0].department],
       );
-      let outcome: Outcome;
-      if (!a || a.state === 'RELEASED' || occ.lead_department !== d.department) {
-        outcome = 'SUPERSEDED';
-      } else if (isTriggerMet(d.kind, {
-        acknowledgedAt: a.acknowledged_at,
-        onSceneAt: a.on_scene_at,
-        resolvedAt: occ.resolved_at,
-        closedOrCancelled: ['CLOSED', 'CANCELLED', 'MERGED'].includes(occ.status),
-      })) {
-        outcome = 'MET';
-      } else if (rank(a.escalation_level) >= rank(d.level)) {
-        // Never downwards, and one ESCALATED event per level per occurrence-department.
-        outcome = 'LEVEL_REACHED';
-      } else {
-        outcome = 'ESCALATED';
+      let reached = a?.escalation_level ?? 'L0';
+      let result: Outcome | null = null;
+      for (const d of due) {
+        let outcome: Outcome;
+        if (!a || a.state === 'RELEASED' || occ.lead_department !== d.department) {
+          outcome = 'SUPERSEDED';
+        } else if (isTriggerMet(d.kind, {
+          acknowledgedAt: a.acknowledged_at,
+          onSceneAt: a.on_scene_at,
+          resolvedAt: occ.resolved_at,
+          closedOrCancelled: ['CLOSED', 'CANCELLED', 'MERGED'].includes(occ.status),
+        })) {
+          outcome = 'MET';
+        } else if (rank(reached) >= rank(d.level)) {
+          // Never downwards, and one ESCALATED event per level per occurrence-department.
+          outcome = 'LEVEL_REACHED';
+        } else {
+          outcome = 'ESCALATED';
+        }
+        if (outcome === 'ESCALATED') {
+          await this.escalate(m, d, occ.rule_set_version);
+          reached = d.level;
+        } else {
+          await m.query(`UPDATE escalation_deadlines SET cancelled_at = now(), outcome = $2 WHERE id = $1`, [d.id, outcome]);
+        }
+        if (d.id === deadlineId) result = outcome;
       }
-      if (outcome !== 'ESCALATED') {
-        await m.query(`UPDATE escalation_deadlines SET cancelled_at = now(), outcome = $2 WHERE id = $1`, [d.id, outcome]);
-        return outcome;
-      }
-      await this.escalate(m, d, occ.rule_set_version);
-      return outcome;
+      return result;
     });
   }
 

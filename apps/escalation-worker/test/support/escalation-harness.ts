@@ -34,7 +34,7 @@ export class EscalationHarness {
       JOB_BACKOFF_MS: '100',
       ...workerEnv,
     });
-    for (let i = 0; i < workers; i++) h.workers.push(await WorkerProcess.start(h.workerEnv));
+    await h.ensureWorkers(workers);
     return h;
   }
 
@@ -46,8 +46,9 @@ export class EscalationHarness {
 
   /** Makes sure `n` workers run (restarting killed ones). */
   async ensureWorkers(n = 2): Promise<void> {
-    while (this.workers.length < n) this.workers.push(await WorkerProcess.start(this.workerEnv));
-    for (const w of this.workers) if (w.pid === undefined) await w.restart();
+    const started = await Promise.all(Array.from({ length: Math.max(0, n - this.workers.length) }, () => WorkerProcess.start(this.workerEnv)));
+    this.workers.push(...started);
+    await Promise.all(this.workers.filter((w) => w.pid === undefined).map((w) => w.restart()));
   }
 
   async fire(body: object = {}): Promise<OccurrenceDetail> {
@@ -71,7 +72,25 @@ export class EscalationHarness {
     return waitFor(`${n} escalations`, async () => {
       const rows = await this.escalations(occurrenceIds);
       return rows.length >= n ? rows : null;
-    }, timeoutMs, 50);
+    }, timeoutMs, 50).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${await this.diagnosis()}`);
+    });
+  }
+
+  /** What the deadlines, the relay and the workers say, for a failure message. */
+  async diagnosis(): Promise<string> {
+    const { rows: d } = await this.api.db.query(
+      `SELECT level, kind, coalesce(outcome, CASE WHEN due_at <= now() THEN 'OVERDUE' ELSE 'pending' END) AS o, count(*)::int AS n
+         FROM escalation_deadlines GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    );
+    const { rows: c } = await this.api.db.query(`SELECT name, tx_id::text, seq FROM event_consumers`);
+    const ready = await Promise.all(this.workers.map((w) => w.ready().catch((e: Error) => e.message)));
+    return [
+      `deadlines: ${d.map((r) => `${r.level} ${r.kind} ${r.o}: ${r.n}`).join(', ')}`,
+      `consumers: ${JSON.stringify(c)}`,
+      `readiness: ${JSON.stringify(ready)}`,
+      ...this.workers.map((w, i) => `worker ${i} output:\n${w.output.slice(-3000)}`),
+    ].join('\n');
   }
 
   async deadlines(occurrenceId: string): Promise<Array<{ level: string; kind: string; due_at: Date; outcome: string | null }>> {
