@@ -1,0 +1,69 @@
+import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { ApiClient } from '../api/api-client';
+import { sounds } from '../common/alarm';
+import { OccurrenceStore } from '../live/occurrence-store';
+import { assignment, liveEvent, occurrence, syncSchedule } from '../testing/fixtures';
+import { renderWithConsole } from '../testing/render';
+import { DepartmentView } from './department-view';
+
+function fakeApi(post = vi.fn()): ApiClient {
+  return { post, get: vi.fn().mockResolvedValue({ items: [], nextCursor: null }) } as unknown as ApiClient;
+}
+
+describe('DepartmentView', () => {
+  it("lists the department's occurrences most urgent first, with countdowns, and only its own", () => {
+    const store = new OccurrenceStore(syncSchedule);
+    const p3 = occurrence({ priority: 'P3', reference: 'OC-P3' });
+    const p1 = occurrence({ priority: 'P1', reference: 'OC-P1' });
+    const police = occurrence({ reference: 'OC-POLICE', lead: 'POLICE', assignments: [assignment({ department: 'POLICE' })] });
+    store.finishSnapshot([p3, p1, police]);
+    renderWithConsole(<DepartmentView api={fakeApi()} department="CIVIL_PROTECTION" />, { api: fakeApi(), store });
+    const cards = screen.getAllByTestId('assignment-card');
+    expect(cards.map((c) => c.dataset.reference)).toEqual(['OC-P1', 'OC-P3']);
+    expect(within(cards[0]).getByTestId('countdown')).toBeInTheDocument();
+    expect(within(cards[0]).getByLabelText('P1')).toHaveTextContent('P1');
+  });
+
+  it('acknowledges with the version it saw, and shows the answer', async () => {
+    const store = new OccurrenceStore(syncSchedule);
+    const o = occurrence({ version: 4 });
+    store.finishSnapshot([o]);
+    const post = vi.fn().mockResolvedValue({ ...o, version: 5, status: 'ACKNOWLEDGED', assignments: [assignment({ state: 'ACKNOWLEDGED' })] });
+    const api = fakeApi(post);
+    renderWithConsole(<DepartmentView api={api} department="CIVIL_PROTECTION" />, { api, store });
+    await userEvent.click(screen.getByRole('button', { name: 'Aceitar' }));
+    expect(post).toHaveBeenCalledWith(`/occurrences/${o.id}/acknowledge`, { version: 4 });
+    expect(await screen.findByRole('button', { name: 'No local' })).toBeInTheDocument();
+  });
+
+  it('resolves only with a note', async () => {
+    const store = new OccurrenceStore(syncSchedule);
+    const o = occurrence({ status: 'ON_SCENE', assignments: [assignment({ state: 'ON_SCENE' })] });
+    store.finishSnapshot([o]);
+    const post = vi.fn().mockResolvedValue({ ...o, version: 2, status: 'RESOLVED' });
+    const api = fakeApi(post);
+    renderWithConsole(<DepartmentView api={api} department="CIVIL_PROTECTION" />, { api, store });
+    await userEvent.click(screen.getByRole('button', { name: 'Resolver' }));
+    const submit = screen.getByRole('button', { name: 'Resolver' });
+    expect(submit).toBeDisabled();
+    await userEvent.type(screen.getByLabelText('Nota de resolução'), 'Árvore removida');
+    await userEvent.click(submit);
+    expect(post).toHaveBeenCalledWith(`/occurrences/${o.id}/resolve`, { version: 1, note: 'Árvore removida' });
+  });
+
+  it('chimes and shows a toast when something new arrives', async () => {
+    const chime = vi.spyOn(sounds, 'chime').mockImplementation(() => undefined);
+    const store = new OccurrenceStore(syncSchedule);
+    store.finishSnapshot([]);
+    renderWithConsole(<DepartmentView api={fakeApi()} department="CIVIL_PROTECTION" />, { api: fakeApi(), store });
+    expect(screen.getByText('Nada atribuído a este departamento')).toBeInTheDocument();
+    act(() => {
+      store.apply(liveEvent('3.1', occurrence({ reference: 'OC-NEW' }), 'DISPATCHED'));
+    });
+    expect(chime).toHaveBeenCalledTimes(1);
+    expect(await screen.findByRole('status')).toHaveTextContent('OC-NEW');
+    expect(screen.getAllByTestId('assignment-card')).toHaveLength(1);
+  });
+});
