@@ -76,12 +76,18 @@ export class LiveSession {
     if (this.state !== 'live') return;
     const p = parsePosition(e.event.position)!;
     if (this.position && comparePositions(p, this.position) <= 0) return;
-    if (this.overBuffer()) {
-      this.stall();
-      return;
-    }
     this.socket.emit('occurrence:event', e);
     this.position = p;
+  }
+
+  /**
+   * Called before each relay message: a socket that has not written out what it was sent before
+   * (`bufferLimit` packets still queued) stops getting live events. Checked per message, not per
+   * event, since one message's burst is queued for a moment even on a fast socket; so the queue
+   * stays under bufferLimit + one relay batch.
+   */
+  checkBackpressure(): void {
+    if (!this.closed && this.state === 'live' && this.overBuffer()) this.stall();
   }
 
   /** Every event up to `p` concerning this socket was sent to it: tell the client it may resume from there. */

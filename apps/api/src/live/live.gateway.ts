@@ -213,6 +213,7 @@ export class LiveGateway implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.warn(`live feed: missed relay messages between ${fmt(this.upTo)} and ${m.prev}; catching sockets up from the log`);
       for (const s of this.sessions.values()) s.onUpstreamGap();
     }
+    for (const s of this.sessions.values()) s.checkBackpressure();
     const rooms = this.nsp!.adapter.rooms;
     for (const e of m.events) {
       const targets = new Set<string>();

@@ -249,10 +249,10 @@ export class FeedClient {
   }
 
   /** Connects to a node (resuming from the cursor when `resume`); resolves once connected. */
-  async connect(node: ApiNode, token: string, opts: { resume?: boolean } = {}): Promise<void> {
+  async connect(node: ApiNode, token: string, opts: { resume?: boolean; transports?: Array<'websocket' | 'polling'> } = {}): Promise<void> {
     const socket: FeedSocket = io(`${node.url}${LIVE_NAMESPACE}`, {
       auth: opts.resume ? { token, after: this.cursor.position } : { token },
-      transports: ['websocket'],
+      transports: opts.transports ?? ['websocket'],
       reconnection: false,
       forceNew: true,
     });
