@@ -6,6 +6,8 @@ import type { OperationalLevel } from '@cgi/shared';
 import { LEVEL_LABELS } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import type { OccurrenceStore } from '../live/occurrence-store';
+// The municipality outline ships in data/porto (CAOP, CC BY 4.0); Vite bundles it as an asset.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import municipalityUrl from '../../../../data/porto/municipality.geojson?url';
 import type { ConsoleConfig } from './console-config';
 import { LEVEL_STYLE } from './marker-style';
