@@ -44,6 +44,7 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health/{*path}', method: RequestMethod.ALL },
+      { path: 'metrics', method: RequestMethod.GET },
       // Open311 GeoReport v2 and the citizens' status page live outside /api/v1 (issue #8).
       { path: 'open311/{*path}', method: RequestMethod.ALL },
       { path: 'status/{*path}', method: RequestMethod.ALL },

@@ -8,6 +8,8 @@ import { Env } from './config/env';
 import { dataSourceOptions } from './database/data-source-options';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { LiveModule } from './live/live.module';
 import { OccurrencesModule } from './occurrences/occurrences.module';
 import { Open311Module } from './open311/open311.module';
@@ -39,6 +41,8 @@ export class AppModule {
         OccurrencesModule,
         ReferenceModule,
         HealthModule,
+        MetricsModule,
+        NotificationsModule,
         LiveModule,
         Open311Module,
       ],

@@ -162,6 +162,8 @@ describe('authorization matrix: every endpoint × every role', () => {
     },
     // --- event log
     { method: 'GET', path: '/api/v1/events', allowed: ALL_USERS, ok: 200, call: at('/api/v1/events') },
+    // --- escalation notifications (in-app channel; each role sees its own, viewers none)
+    { method: 'GET', path: '/api/v1/notifications', allowed: ALL_USERS, ok: 200, call: at('/api/v1/notifications') },
     // --- rules
     { method: 'GET', path: '/api/v1/rule-sets', allowed: [...CGI, 'admin'], ok: 200, call: at('/api/v1/rule-sets') },
     { method: 'GET', path: '/api/v1/rule-sets/active', allowed: ALL_USERS, ok: 200, call: at('/api/v1/rule-sets/active') },

@@ -148,3 +148,42 @@ describe('escalation deadlines written at dispatch (governance.md §6)', () => {
     }
   });
 });
+
+describe('API metrics and in-app notifications', () => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(() => api.close());
+
+  it('serves Prometheus text at /metrics, outside /api/v1, without authentication', async () => {
+    await api.http().get('/health/live');
+    const res = await api.http().get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.text).toContain('event_log_head_seq');
+    expect(res.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\} [1-9]/);
+    expect(res.text).toContain('process_cpu_seconds_total');
+  });
+
+  it('lists in-app notifications by recipient: department, its supervisor, the CGI', async () => {
+    const o = (await api.http().post('/api/v1/occurrences').set('authorization', api.auth('operator'))
+      .send({ category: 'FIRE_BUILDING', location: PLACES.santaCatarina, description: 'Incêndio' })).body as OccurrenceDetail;
+    const { rows: [d] } = await api.db.query(`SELECT id FROM escalation_deadlines WHERE occurrence_id = $1 AND level = 'L1'`, [o.id]);
+    for (const [kind, dept] of [['DEPARTMENT', 'FIRE'], ['DEPARTMENT_SUPERVISOR', 'FIRE'], ['CGI_SUPERVISOR', 'CGI']]) {
+      await api.db.query(
+        `INSERT INTO notifications (occurrence_id, deadline_id, level, recipient_kind, recipient_department, channel, status, message)
+         VALUES ($1, $2, 'L1', $3, $4, 'IN_APP', 'DELIVERED', 'FIRE has not acknowledged')`,
+        [o.id, d.id, kind, dept],
+      );
+    }
+    const seen = async (who: TestIdentity) =>
+      ((await api.http().get('/api/v1/notifications').set('authorization', api.auth(who))).body as Array<{ recipientKind: string }>)
+        .map((n) => n.recipientKind).sort();
+    expect(await seen('fireAgent')).toEqual(['DEPARTMENT']);
+    expect(await seen('fireSupervisor')).toEqual(['DEPARTMENT', 'DEPARTMENT_SUPERVISOR']);
+    expect(await seen('policeAgent')).toEqual([]);
+    expect(await seen('supervisor')).toEqual(['CGI_SUPERVISOR', 'DEPARTMENT', 'DEPARTMENT_SUPERVISOR']);
+    expect(await seen('viewer')).toEqual([]);
+  });
+});
