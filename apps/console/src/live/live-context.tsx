@@ -49,6 +49,8 @@ export function LiveProvider({ api, token, children, withDeparted = false, store
   );
 
   useEffect(() => {
+    // For the end-to-end tests and the benchmark (bench/console-render.ts).
+    (window as unknown as { __cgiLive?: { store: OccurrenceStore } }).__cgiLive = { store };
     const feed = new LiveFeed(store, {
       token: () => tokenRef.current(),
       loadSnapshot,

@@ -28,6 +28,8 @@ export class OccurrenceStore {
   private touched: Map<string, OccurrenceView> | null = null;
   private scheduled = false;
   private revision = 0;
+  /** Bumped when what the map clusters on changes: membership, place, priority, escalation. */
+  structureRevision = 0;
   events: LiveOccurrenceEvent[] = [];
   loaded = false;
 
@@ -78,6 +80,7 @@ export class OccurrenceStore {
     for (const o of departed) this.keepDeparted(o);
     for (const o of items) if (isOpen(o)) this.open.set(o.id, o);
     for (const o of touched.values()) this.upsert(o);
+    this.structureRevision++;
     this.loaded = true;
     this.changed();
   }
@@ -123,6 +126,13 @@ export class OccurrenceStore {
   private upsert(o: OccurrenceView): boolean {
     const cur = this.open.get(o.id) ?? this.departed.get(o.id);
     if (cur && cur.version > o.version) return false;
+    const wasOpen = this.open.has(o.id);
+    if (
+      wasOpen !== isOpen(o) ||
+      (cur && (cur.priority !== o.priority || cur.escalationLevel !== o.escalationLevel || cur.location.lat !== o.location.lat || cur.location.lon !== o.location.lon))
+    ) {
+      this.structureRevision++;
+    }
     if (isOpen(o)) {
       this.departed.delete(o.id);
       this.open.set(o.id, o);

@@ -52,8 +52,11 @@ export class OccurrenceLayer extends L.Layer {
       acc.l = Math.max(acc.l, p.l);
     },
   });
-  private indexKey: string | null = null;
+  private indexRevision = -1;
   private lastBuild = 0;
+  /** Rebuilds take at most ~10% of the time: the throttle grows with the cost of the last one. */
+  private rebuildEvery = REBUILD_MS;
+  private pulseTimer: ReturnType<typeof setTimeout> | null = null;
   private rebuildTimer: ReturnType<typeof setTimeout> | null = null;
   private frame: number | null = null;
   private pulsing = false;
@@ -100,6 +103,7 @@ export class OccurrenceLayer extends L.Layer {
     map.off('click', this.onClick, this);
     this.unsubscribe?.();
     if (this.rebuildTimer) clearTimeout(this.rebuildTimer);
+    if (this.pulseTimer) clearTimeout(this.pulseTimer);
     if (this.frame !== null) cancelAnimationFrame(this.frame);
     this.canvas.remove();
     return this;
@@ -118,25 +122,31 @@ export class OccurrenceLayer extends L.Layer {
 
   /** Rebuilds the cluster index when membership, place, priority or escalation changed; redraws otherwise. */
   private onStoreChange(): void {
+    if (this.store.structureRevision === this.indexRevision) {
+      this.requestDraw();
+      return;
+    }
     const since = Date.now() - this.lastBuild;
-    if (since >= REBUILD_MS) this.rebuild();
-    else if (!this.rebuildTimer) this.rebuildTimer = setTimeout(() => this.rebuild(), REBUILD_MS - since);
+    if (since >= this.rebuildEvery) this.rebuild();
+    else if (!this.rebuildTimer) this.rebuildTimer = setTimeout(() => this.rebuild(), this.rebuildEvery - since);
   }
 
   private rebuild(): void {
     this.rebuildTimer = null;
     this.lastBuild = Date.now();
-    const features: Array<Supercluster.PointFeature<PointProps>> = [];
-    let key = '';
-    this.store.forEachOpen((o) => {
-      const p = priorityRank(o.priority);
-      const l = levelRank(o.escalationLevel);
-      features.push({ type: 'Feature', properties: { id: o.id, p, l }, geometry: { type: 'Point', coordinates: [o.location.lon, o.location.lat] } });
-      key += `${o.id}${o.location.lat}${o.location.lon}${p}${l};`;
-    });
-    if (key !== this.indexKey) {
+    if (this.store.structureRevision !== this.indexRevision) {
+      const started = performance.now();
+      this.indexRevision = this.store.structureRevision;
+      const features: Array<Supercluster.PointFeature<PointProps>> = [];
+      this.store.forEachOpen((o) => {
+        features.push({
+          type: 'Feature',
+          properties: { id: o.id, p: priorityRank(o.priority), l: levelRank(o.escalationLevel) },
+          geometry: { type: 'Point', coordinates: [o.location.lon, o.location.lat] },
+        });
+      });
       this.index.load(features);
-      this.indexKey = key;
+      this.rebuildEvery = Math.max(REBUILD_MS, (performance.now() - started) * 10);
     }
     this.requestDraw();
   }
@@ -214,7 +224,13 @@ export class OccurrenceLayer extends L.Layer {
       this.drawn.push({ x: pt.x, y: pt.y, r, id: o.id, lat, lon });
     }
     this.pulsing = anyEscalated;
-    if (this.pulsing) this.requestDraw();
+    // The pulse animates at ~15 fps: enough for the eye, a fraction of the drawing cost.
+    if (this.pulsing && !this.pulseTimer) {
+      this.pulseTimer = setTimeout(() => {
+        this.pulseTimer = null;
+        this.requestDraw();
+      }, 66);
+    }
   }
 
   private drawPoint(ctx: CanvasRenderingContext2D, o: OccurrenceView, x: number, y: number, r: number): void {

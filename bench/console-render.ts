@@ -1,0 +1,187 @@
+/// <reference lib="dom" />
+/**
+ * npm run bench:console — the videowall with 10,000 open occurrences in Debian's Chromium:
+ * time to the first full render, frame times while 100 updates/s arrive, JS heap.
+ * The 10,000 occurrences are synthetic, injected into the console's store in the page (as a REST
+ * snapshot would be), spread over Porto; updates are live events (new version, priority or
+ * escalation changes), as the Socket.IO feed delivers them. Writes "Console rendering" in docs/benchmarks.md.
+ */
+import { cpus, loadavg, totalmem } from 'node:os';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../test/e2e/support/browser';
+import { PASSWORD, startStack } from '../test/e2e/support/stack';
+import { writeSection } from './lib/report';
+
+const N = 10_000;
+const RATE = 100;
+const SECONDS = 10;
+
+interface PageResult {
+  firstRenderMs: number;
+  frames: number[];
+  applied: number;
+  heapBefore: number;
+  heapAfter: number;
+  draws: number;
+}
+
+async function measure(page: Page): Promise<PageResult> {
+  return page.evaluate(
+    async ({ n, rate, seconds }) => {
+      type Store = {
+        finishSnapshot: (items: unknown[]) => void;
+        beginSnapshot: () => void;
+        apply: (e: unknown) => boolean;
+        list: () => Array<Record<string, unknown> & { version: number; id: string }>;
+      };
+      const w = window as unknown as { __cgiLive: { store: Store }; __cgiMap: { layer: { draws: number } } };
+      const store = w.__cgiLive.store;
+      const layer = w.__cgiMap.layer;
+      const pri = ['P1', 'P2', 'P3', 'P4'];
+      const cats = ['FALLEN_TREE', 'FLOODING', 'TRAFFIC_ACCIDENT', 'WASTE_OVERFLOW', 'NOISE', 'FIRE_BUILDING', 'ROAD_DAMAGE'];
+      const now = Date.now();
+      let seed = 42;
+      const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const items = Array.from({ length: n }, (_, i) => {
+        const dueMs = now + (rnd() * 60 - 10) * 60_000;
+        return {
+          id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          reference: `OC-BENCH-${i}`,
+          category: cats[i % cats.length],
+          priority: pri[Math.floor(rnd() * 4)],
+          status: 'DISPATCHED',
+          source: 'OPERATOR',
+          location: { lat: 41.142 + rnd() * 0.04, lon: -8.685 + rnd() * 0.125, address: `Rua ${i}`, parishCode: null, parishName: null },
+          flags: { injuries: false, hazardousMaterials: false, blocksTraffic: false, peopleAtRisk: 0 },
+          description: 'bench',
+          lead: 'CIVIL_PROTECTION',
+          assignments: [
+            { department: 'CIVIL_PROTECTION', role: 'LEAD', state: 'PENDING', assignedAt: new Date(now - 60_000).toISOString(), acknowledgedAt: null, onSceneAt: null, acknowledgeDueAt: new Date(dueMs).toISOString(), onSceneDueAt: null, resolveDueAt: new Date(dueMs + 3_600_000).toISOString(), escalationLevel: 'L0' },
+          ],
+          escalationLevel: rnd() < 0.01 ? 'L2' : 'L0',
+          reportCount: 1,
+          parentId: null,
+          version: 1,
+          createdAt: new Date(now - 60_000).toISOString(),
+          updatedAt: new Date(now - 60_000).toISOString(),
+          dispatchedAt: new Date(now - 60_000).toISOString(),
+          resolvedAt: null,
+          closedAt: null,
+        };
+      });
+      const nextFrame = (): Promise<number> => new Promise((r) => requestAnimationFrame(r));
+      const heap = (): number => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize;
+      const heapBefore = heap();
+      // First full render: from the snapshot to the map drawn and the panels painted.
+      const t0 = performance.now();
+      const drawsBefore = layer.draws;
+      store.beginSnapshot();
+      store.finishSnapshot(items);
+      while (layer.draws === drawsBefore) await nextFrame();
+      await nextFrame();
+      const mapDrawnMs = performance.now() - t0;
+      // The panels follow on their once-a-second tick; check they show all of them.
+      const shown = (): boolean => document.querySelector('[data-testid=kpi-open] .kpi__value')?.textContent === String(n);
+      const deadline = performance.now() + 5000;
+      while (!shown() && performance.now() < deadline) await nextFrame();
+      const firstRenderMs = shown() ? mapDrawnMs : Number.NaN;
+      // 100 updates/s for `seconds`, frame times sampled by requestAnimationFrame.
+      const frames: number[] = [];
+      let last = performance.now();
+      let running = true;
+      const sample = (t: number): void => {
+        frames.push(t - last);
+        last = t;
+        if (running) requestAnimationFrame(sample);
+      };
+      requestAnimationFrame(sample);
+      let applied = 0;
+      let pos = 1;
+      const list = store.list();
+      const drawsStart = layer.draws;
+      await new Promise<void>((resolve) => {
+        const started = performance.now();
+        const timer = setInterval(() => {
+          const due = Math.floor(((performance.now() - started) / 1000) * rate);
+          while (applied < due) {
+            const o = list[Math.floor(rnd() * list.length)];
+            const next = { ...o, version: o.version + 1 + applied, priority: pri[Math.floor(rnd() * 4)], escalationLevel: rnd() < 0.05 ? 'L1' : 'L0', updatedAt: new Date().toISOString() };
+            store.apply({ event: { position: `999999.${pos++}`, occurrenceId: o.id, type: 'NOTE_ADDED', actor: 'bench', at: new Date().toISOString(), departments: ['CIVIL_PROTECTION'], payload: {} }, occurrence: next });
+            applied++;
+          }
+          if (performance.now() - started >= seconds * 1000) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 10);
+      });
+      running = false;
+      return { firstRenderMs, frames: frames.slice(1), applied, heapBefore, heapAfter: heap(), draws: layer.draws - drawsStart };
+    },
+    { n: N, rate: RATE, seconds: SECONDS },
+  );
+}
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const mb = (b: number): string => (b / 2 ** 20).toFixed(0);
+
+void (async () => {
+  const stack = await startStack();
+  const { browser, close } = await launchChromium();
+  const rows: string[] = [];
+  try {
+    for (const [label, width, height] of [
+      ['1920×1080', 1920, 1080],
+      ['3840×2160', 3840, 2160],
+    ] as const) {
+      const context = await browser.newContext({ viewport: { width, height } });
+      await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+      // tsx (esbuild) names functions with a __name helper: give the page one for page.evaluate.
+      await context.addInitScript('window.__name = (f) => f');
+      const page = await context.newPage();
+      await page.goto(stack.baseUrl);
+      await page.fill('input[name=username]', 'videowall');
+      await page.fill('input[name=password]', PASSWORD);
+      await page.click('button[type=submit]');
+      await page.waitForSelector('.shell[data-feed="live"]', { timeout: 20_000 });
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('HeapProfiler.collectGarbage');
+      const r = await measure(page);
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+      const f = r.frames;
+      const long = f.filter((x) => x > 50).length;
+      rows.push(
+        `| ${label} | ${r.firstRenderMs.toFixed(0)} ms | ${r.applied} in ${SECONDS} s | ${pct(f, 50).toFixed(1)} / ${pct(f, 95).toFixed(1)} / ${pct(f, 99).toFixed(1)} / ${Math.max(...f).toFixed(0)} ms | ${(1000 / (f.reduce((a, b) => a + b, 0) / f.length)).toFixed(0)} | ${long} | ${mb(r.heapBefore)} → ${mb(usedSize)} MB |`,
+      );
+      console.log(rows.at(-1));
+      await context.close();
+    }
+  } finally {
+    await close();
+    await stack.stop();
+  }
+  writeSection(
+    'console',
+    `## Console rendering
+
+Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB; headless Debian Chromium with
+\`--disable-gpu\` (software canvas: a videowall PC with a GPU does better), sharing the machine with the API, PostgreSQL and Redis.
+
+The videowall (\`VIEWER\`) with ${N.toLocaleString('en')} open occurrences spread over Porto, injected into the console's store as a
+REST snapshot would be (canvas layer + supercluster, KPI tiles, urgent list, ticker), then ${RATE} live updates per second
+for ${SECONDS} s (new version, priority and escalation changes) applied as the live feed applies them. Frame times are
+sampled with \`requestAnimationFrame\`; heap is the JS heap after a forced GC.
+
+| screen | first full render | updates applied | frame time p50 / p95 / p99 / max | mean fps | frames > 50 ms | JS heap before → after |
+|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+First full render: from handing the snapshot to the store (cluster index built) to the map's canvas painted; the KPI
+tiles and urgent list follow on their once-a-second tick and are checked to show all of them. Reproduce: \`npx nx run-many -t build -p api console && npm run bench:console\`.`,
+  );
+  console.log('docs/benchmarks.md: Console rendering');
+})();
