@@ -13,6 +13,7 @@ export async function createWorker(env: WorkerEnv): Promise<NestFastifyApplicati
   return app;
 }
 
+/** Validates the environment, builds the worker and serves health and metrics; exits 78 on bad configuration. */
 async function main(): Promise<void> {
   let env: WorkerEnv;
   try {
@@ -29,9 +30,12 @@ async function main(): Promise<void> {
   console.log(`CGI escalation worker up (health and metrics on http://localhost:${env.WORKER_PORT})`);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
+/** The process entry (dist/main.js calls it): exits 1 on a start-up failure. */
+export function start(): Promise<void> {
+  return main().catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });
 }
+
+if (require.main === module) void start();

@@ -11,5 +11,6 @@ export default async function globalSetup(): Promise<void> {
   if (!existsSync(WORKER_MAIN) || process.env.WORKER_REBUILD === '1') {
     const root = join(__dirname, '../../..');
     execFileSync('npx', ['tsc', '-p', 'apps/escalation-worker/tsconfig.app.json'], { cwd: root, stdio: 'inherit' });
+    execFileSync(process.execPath, ['apps/escalation-worker/write-entry.js'], { cwd: root, stdio: 'inherit' });
   }
 }

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, type Job } from 'bullmq';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isTriggerMet } from '@cgi/domain';
-import { ESCALATION_LEVELS, type DeadlineKind, type Department, type EscalationLevel, type EscalationRule, type RuleSetDocument } from '@cgi/shared';
+import { ESCALATION_LEVELS, type DeadlineKind, type Department, type EscalationLevel, type EscalationRule } from '@cgi/shared';
 import { appendEvents } from '../api';
 import type { JobHandler } from '../jobs/job-handler';
 import { JobName, type JobPayloads } from '../jobs/job-names';
@@ -59,6 +59,7 @@ function recipientDepartment(r: Recipient, department: Department): Department |
 export class FireDeadlineJob implements JobHandler<JobName.FireDeadline> {
   readonly jobName = JobName.FireDeadline;
   private readonly channels: NotificationChannel[];
+  private readonly ladders = new Map<number, EscalationRule[]>();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -141,6 +142,19 @@ export class FireDeadlineJob implements JobHandler<JobName.FireDeadline> {
     });
   }
 
+  /** A rule set version never changes once published: its ladder is read once per process. */
+  private async escalationRules(m: EntityManager, version: number): Promise<EscalationRule[]> {
+    let rules = this.ladders.get(version);
+    if (!rules) {
+      const [{ escalation }]: Array<{ escalation: EscalationRule[] }> = await m.query(
+        `SELECT document->'escalation' AS escalation FROM rule_sets WHERE version = $1`, [version],
+      );
+      rules = escalation;
+      this.ladders.set(version, rules);
+    }
+    return rules;
+  }
+
   private async escalate(m: EntityManager, d: Deadline, ruleSetVersion: number): Promise<void> {
     await m.query(`UPDATE escalation_deadlines SET fired_at = now(), outcome = 'ESCALATED' WHERE id = $1`, [d.id]);
     await m.query(
@@ -152,10 +166,7 @@ export class FireDeadlineJob implements JobHandler<JobName.FireDeadline> {
       `UPDATE occurrences SET escalation_level = greatest(escalation_level, $2), version = version + 1, updated_at = now() WHERE id = $1`,
       [d.occurrence_id, d.level],
     );
-    const [{ document }]: Array<{ document: RuleSetDocument }> = await m.query(
-      `SELECT document FROM rule_sets WHERE version = $1`, [ruleSetVersion],
-    );
-    const rule = document.escalation.find((r) => r.level === d.level);
+    const rule = (await this.escalationRules(m, ruleSetVersion)).find((r) => r.level === d.level);
     const notified = (rule?.notify ?? []).map((recipient) => ({ recipient, department: recipientDepartment(recipient, d.department) }));
     const reason = `${d.department} ${REASONS[d.kind]} by ${d.due_at.toISOString()} (${d.kind.toLowerCase().replace('_', ' ')} deadline, ${d.level})`;
     const webhooks: string[] = [];

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-export const WORKER_MAIN = join(__dirname, '../../dist/apps/escalation-worker/src/main.js');
+export const WORKER_MAIN = join(__dirname, '../../dist/main.js');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
