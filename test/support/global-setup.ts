@@ -1,16 +1,17 @@
 import * as argon2 from 'argon2';
 import { migrate } from '../../apps/api/src/database/migrate';
-import { adminQuery, dropStaleTestDatabases, serverUrl, TEMPLATE_DB } from './database';
+import { dropStaleTestDatabases, newTemplateName, serverUrl } from './database';
 
 /**
- * Once per Jest run: rebuild the template database (migrations + reference data) that every
- * test file clones, and hash the test users' password once.
+ * Once per Jest run: migrate this run's template database (migrations + reference data) that
+ * every test file clones, and hash the test users' password once. Workers inherit both through
+ * the environment.
  */
 export default async function globalSetup(): Promise<void> {
-  await adminQuery(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-  await migrate(serverUrl(TEMPLATE_DB));
-  // Leftovers of runs that were killed before their teardown.
   await dropStaleTestDatabases();
+  const template = newTemplateName();
+  await migrate(serverUrl(template));
+  process.env.TEST_TEMPLATE_DB = template;
   process.env.TEST_PASSWORD_HASH = await argon2.hash(TEST_PASSWORD);
 }
 
