@@ -4,7 +4,6 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/../../test/support/global-teardown.ts',
   testTimeout: 30000,
   // The multi-process tests spawn workers and their own redis-server: one file at a time.
   maxWorkers: 1,
