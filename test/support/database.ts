@@ -59,7 +59,9 @@ export async function dropStaleTestDatabases(): Promise<void> {
       const prefix = PREFIXES.find((p) => datname.startsWith(p));
       if (!prefix) continue;
       const created = parseInt(datname.slice(prefix.length).split('_')[0], 36);
-      if (Number.isFinite(created) && Date.now() - created < STALE_AFTER_MS) continue;
+      const age = Date.now() - created;
+      // Names of another shape (no time in them) are leftovers too.
+      if (Number.isFinite(age) && age >= 0 && age < STALE_AFTER_MS) continue;
       await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
   } finally {
