@@ -12,7 +12,7 @@ describe('live feed backpressure', () => {
     db = await LiveTestDatabase.create();
     node = await ApiNode.start({ DATABASE_URL: db.url, REDIS_URL: redis.url, LIVE_SOCKET_BUFFER_LIMIT: '10' });
     await node.waitUntilLeading();
-  }, 60000);
+  }, 120000);
 
   afterAll(async () => {
     clients.forEach((c) => c.disconnect());

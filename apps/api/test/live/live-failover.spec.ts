@@ -13,7 +13,7 @@ describe('live feed under faults', () => {
     const env = { DATABASE_URL: db.url, REDIS_URL: redis.url };
     nodes = await Promise.all([ApiNode.start(env), ApiNode.start(env), ApiNode.start(env)]);
     await until('a relay', () => nodes.some((n) => n.leading), 10000);
-  }, 60000);
+  }, 120000);
 
   afterAll(async () => {
     clients.forEach((c) => c.disconnect());
@@ -78,8 +78,12 @@ describe('live feed under faults', () => {
     await new Promise((r) => setTimeout(r, 500));
     await redis.start();
     for (let i = 0; i < 5; i++) await createOccurrence(other, db.token('operator'), 'FIRE_VEHICLE');
-    expect(await expectExactly(viewer, from.viewer)).toBe(32);
-    expect(await expectExactly(fire, from.fire, 'FIRE')).toBe(22);
-    expect(other.output).toMatch(/missed relay messages/);
+    try {
+      expect(await expectExactly(viewer, from.viewer)).toBe(32);
+      expect(await expectExactly(fire, from.fire, 'FIRE')).toBe(22);
+      expect(other.output).toMatch(/missed relay messages/);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n--- node output:\n${other.output.slice(-3000)}\n--- relay output:\n${relay.output.slice(-2000)}`);
+    }
   }, 60000);
 });

@@ -140,7 +140,7 @@ export class ApiNode {
     await until(`API node on ${port}`, () => {
       if (node.exited) throw new Error(`API node exited:\n${node.output}`);
       return node.output.includes('CGI API listening');
-    }, 30000);
+    }, 90000);
     return node;
   }
 
@@ -296,7 +296,12 @@ export class FeedClient {
   }
 
   async waitForPosition(position: string, timeoutMs = 15000): Promise<void> {
-    await until(`event ${position}`, () => this.received.some((e) => e.event.position === position), timeoutMs);
+    try {
+      await until(`event ${position}`, () => this.received.some((e) => e.event.position === position), timeoutMs);
+    } catch (err) {
+      const last = this.positions().slice(-3).join(', ');
+      throw new Error(`${(err as Error).message}: received ${this.received.length} (last ${last}), connected ${this.socket.connected}`);
+    }
   }
 
   async waitForHeartbeat(timeoutMs = 5000): Promise<void> {
