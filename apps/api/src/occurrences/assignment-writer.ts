@@ -69,6 +69,24 @@ export class AssignmentWriter {
     return planned.map((a) => a.department).sort();
   }
 
+  /**
+   * The dispatch of an occurrence created in this transaction: nothing to release or supersede,
+   * so its assignments and its lead's escalation deadlines are two inserts (the intake hot path).
+   */
+  async assignNew(m: EntityManager, occurrenceId: string, routing: RoutingDecision, doc: RuleSetDocument, now: Date): Promise<Department[]> {
+    const effective = effectiveRouting(routing, null);
+    const planned = plannedAssignments(effective);
+    const due = this.scaled(now, computeDeadlines(now, effective.priority, doc));
+    await m.query(
+      `INSERT INTO occurrence_assignments (occurrence_id, department, role, state, assigned_at,
+          acknowledge_due_at, on_scene_due_at, resolve_due_at)
+       SELECT $1, d, r, 'PENDING', $4, $5, $6, $7 FROM unnest($2::text[], $3::text[]) AS a(d, r)`,
+      [occurrenceId, planned.map((a) => a.department), planned.map((a) => a.role), now, due.acknowledgeDueAt, due.onSceneDueAt, due.resolveDueAt],
+    );
+    await this.writeEscalationDeadlines(m, occurrenceId, effective.lead, effective.priority, doc, now, now, false);
+    return planned.map((a) => a.department).sort();
+  }
+
   /** Releases every assignment (cancel, merge, reopen): their clocks stop. */
   async releaseAll(m: EntityManager, occurrenceId: string, now: Date): Promise<void> {
     await m.query(
@@ -111,6 +129,7 @@ export class AssignmentWriter {
     doc: RuleSetDocument,
     assignedAt: Date,
     now: Date,
+    supersede = true,
   ): Promise<void> {
     const triggers = escalationTriggers(assignedAt, priority, doc).map((t) => ({ ...t, dueAt: this.scale(assignedAt, t.dueAt) }));
     const columns = [
@@ -119,7 +138,7 @@ export class AssignmentWriter {
       triggers.map((t) => t.level),
       triggers.map((t) => t.dueAt),
     ];
-    await m.query(
+    if (supersede) await m.query(
       `UPDATE escalation_deadlines SET cancelled_at = $6, outcome = 'SUPERSEDED'
         WHERE occurrence_id = $1 AND fired_at IS NULL AND cancelled_at IS NULL
           AND (department, kind, level, due_at) NOT IN (

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { formatReference, route, UnknownCategoryError } from '@cgi/domain';
-import type { OccurrenceFlags, OccurrenceSource, OccurrenceView, RoutingDecision } from '@cgi/shared';
+import type { OccurrenceFlags, OccurrenceSource, OccurrenceStatus, RoutingDecision } from '@cgi/shared';
 import { actorLabel, type Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
 import { Env } from '../config/env';
@@ -15,7 +15,8 @@ import type { CreateOccurrenceDto } from './dto/create-occurrence.dto';
 import { OccurrenceRepository } from './occurrence.repository';
 
 export interface IntakeResult {
-  occurrence: OccurrenceView;
+  /** The stored occurrence; callers read the view they need (the controller answers the detail). */
+  occurrence: { id: string; reference: string; status: OccurrenceStatus };
   /** Set when a citizen report was linked to an open occurrence it duplicates. */
   linkedTo: { id: string; reference: string } | null;
 }
@@ -73,14 +74,14 @@ export class OccurrenceIntakeService {
     const source = intakeSource(dto, actor);
     const flags = normaliseFlags(dto.flags);
     const by = actorLabel(actor);
-    const { id, linkedTo } = await this.ds.transaction(async (m) => {
+    return this.ds.transaction(async (m) => {
       const ruleSet = await this.rules.active(m);
       const place = await this.locate(m, dto.location.lat, dto.location.lon);
       const level = await this.levels.levelAt(m, place.parishCode);
       const decision = this.decide(ruleSet, dto.category, source, flags, place.parishCode, level);
       const parent = source === 'CITIZEN' ? await this.findDuplicate(m, ruleSet, dto) : null;
       const now = new Date();
-      const status = parent ? 'MERGED' : decision.result.autoDispatch ? 'DISPATCHED' : 'NEW';
+      const status: OccurrenceStatus = parent ? 'MERGED' : decision.result.autoDispatch ? 'DISPATCHED' : 'NEW';
       const [{ seq }]: Array<{ seq: string }> = await m.query(`SELECT nextval('occurrence_reference_seq') AS seq`);
       const reference = formatReference(now.getUTCFullYear(), Number(seq));
       const [{ id }]: Array<{ id: string }> = await m.query(
@@ -127,16 +128,14 @@ export class OccurrenceIntakeService {
           payload: { reportId: id, reportReference: reference, reportCount: report_count },
         });
       } else if (status === 'DISPATCHED') {
-        const departments = await this.assignments.dispatch(m, id, decision, null, ruleSet.document, now);
+        const departments = await this.assignments.assignNew(m, id, decision, ruleSet.document, now);
         created.departments = departments;
         log.push({ occurrenceId: id, type: 'DISPATCHED', actor: by, departments, payload: { departments, automatic: true } });
       }
       await this.events.append(m, log);
       if (within) await within(m, { id, reference, linkedTo: parent });
-      return { id, linkedTo: parent };
+      return { occurrence: { id, reference, status }, linkedTo: parent };
     });
-    const occurrence = await this.repo.view(this.ds.manager, id);
-    return { occurrence: occurrence!, linkedTo };
   }
 
   private decide(
