@@ -143,7 +143,7 @@ export class LiveGateway implements OnApplicationBootstrap, OnModuleDestroy {
     }
     let claims: AccessTokenClaims & { exp?: number };
     try {
-      claims = await jwt.verifyAsync<AccessTokenClaims & { exp?: number }>(auth.token);
+      claims = await jwt.verifyAsync<AccessTokenClaims & { exp?: number }>(auth.token, { algorithms: ['HS256'] });
     } catch {
       throw new HandshakeError('UNAUTHENTICATED', 'Invalid or expired token');
     }
