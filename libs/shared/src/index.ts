@@ -4,3 +4,4 @@ export * from './occurrence';
 export * from './rules';
 export * from './live-events';
 export * from './live-cursor';
+export * from './notification';

@@ -1,3 +1,4 @@
+import type { NotificationView } from '@cgi/shared';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -12,15 +13,6 @@ export class ListNotificationsQuery {
   limit?: number;
 }
 
-export interface NotificationView {
-  id: string;
-  occurrenceId: string;
-  level: string;
-  recipientKind: string;
-  recipientDepartment: string | null;
-  message: string;
-  createdAt: string;
-}
 
 /**
  * In-app escalation notifications (written by the escalation worker), newest first. CGI roles see

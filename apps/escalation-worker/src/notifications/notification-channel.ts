@@ -1,18 +1,12 @@
+import type { NotificationView } from '@cgi/shared';
 import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { WorkerEnv } from '../config/worker-env';
 
 export type ChannelName = 'IN_APP' | 'WEBHOOK';
 
-export interface NotificationMessage {
-  id: string;
-  occurrenceId: string;
-  level: string;
-  recipientKind: string;
-  recipientDepartment: string | null;
-  message: string;
-  createdAt: string;
-}
+/** What a channel delivers: the shared notification view. */
+export type NotificationMessage = NotificationView;
 
 /**
  * How a notification reaches who is told. A channel whose records are delivered when written
