@@ -6,7 +6,7 @@
  * snapshot would be), spread over Porto; updates are live events (new version, priority or
  * escalation changes), as the Socket.IO feed delivers them. Writes "Console rendering" in docs/benchmarks.md.
  */
-import { cpus, loadavg, totalmem } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/e2e/support/browser';
 import { PASSWORD, startStack } from '../test/e2e/support/stack';
