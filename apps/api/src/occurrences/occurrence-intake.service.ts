@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { formatReference, route, UnknownCategoryError } from '@cgi/domain';
-import type { OccurrenceFlags, OccurrenceSource, OccurrenceStatus, RoutingDecision } from '@cgi/shared';
+import { formatReference, route, strictestLevel, UnknownCategoryError } from '@cgi/domain';
+import type { OccurrenceFlags, OccurrenceSource, OccurrenceStatus, OperationalLevel, RoutingDecision } from '@cgi/shared';
 import { actorLabel, type Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
 import { Env } from '../config/env';
 import { EventLogService, type NewEvent } from '../events/event-log.service';
-import { ParishLocator } from '../geo/parish-locator.service';
+import { LOCATE_POINT_SQL, ParishLocator, toLocatedPoint, type LocatedPoint, type LocatedRow } from '../geo/parish-locator.service';
 import { OperationalLevelService } from '../operational-levels/operational-level.service';
 import { RuleSetService, type LoadedRuleSet } from '../rules/rule-set.service';
 import { AssignmentWriter } from './assignment-writer';
@@ -75,15 +75,12 @@ export class OccurrenceIntakeService {
     const flags = normaliseFlags(dto.flags);
     const by = actorLabel(actor);
     return this.ds.transaction(async (m) => {
-      const ruleSet = await this.rules.active(m);
-      const place = await this.locate(m, dto.location.lat, dto.location.lon);
-      const level = await this.levels.levelAt(m, place.parishCode);
+      const { ruleSet, place, level, sequence } = await this.context(m, dto.location.lat, dto.location.lon);
       const decision = this.decide(ruleSet, dto.category, source, flags, place.parishCode, level);
       const parent = source === 'CITIZEN' ? await this.findDuplicate(m, ruleSet, dto) : null;
       const now = new Date();
       const status: OccurrenceStatus = parent ? 'MERGED' : decision.result.autoDispatch ? 'DISPATCHED' : 'NEW';
-      const [{ seq }]: Array<{ seq: string }> = await m.query(`SELECT nextval('occurrence_reference_seq') AS seq`);
-      const reference = formatReference(now.getUTCFullYear(), Number(seq));
+      const reference = formatReference(now.getUTCFullYear(), sequence);
       const [{ id }]: Array<{ id: string }> = await m.query(
         `INSERT INTO occurrences (reference, category, priority, status, source, location, address, parish_code,
             injuries, hazardous_materials, blocks_traffic, people_at_risk, description, lead_department,
@@ -159,8 +156,31 @@ export class OccurrenceIntakeService {
   }
 
   /** Locates the point; too far from Porto to be the CGI's is refused (governance.md §4.5 keeps the near ones). */
+  /**
+   * Everything intake reads before it writes, in one round trip (the hot path is bound by round
+   * trips): the rule set in force, the parish, the operational levels there and the next
+   * reference number. The rule set's document is cached by version.
+   */
+  private async context(m: EntityManager, lat: number, lon: number) {
+    const [row]: Array<LocatedRow & { rule_set_version: number; levels: OperationalLevel[]; seq: string }> = await m.query(
+      `WITH located AS (${LOCATE_POINT_SQL})
+       SELECT l.*, (SELECT max(version) FROM rule_sets) AS rule_set_version,
+              coalesce((SELECT array_agg(level) FROM operational_levels WHERE scope = 'CITY' OR scope = l.parish_code), '{}') AS levels,
+              nextval('occurrence_reference_seq')::text AS seq
+         FROM located l`,
+      [lon, lat],
+    );
+    const place = this.withinServiceArea(toLocatedPoint(row));
+    const ruleSet = { version: row.rule_set_version, document: await this.rules.document(row.rule_set_version, m) };
+    const level = row.levels.reduce<OperationalLevel>((acc, l) => strictestLevel(acc, l), 'NORMAL');
+    return { ruleSet, place, level, sequence: Number(row.seq) };
+  }
+
   private async locate(m: EntityManager, lat: number, lon: number) {
-    const place = await this.locator.locate(m, lat, lon);
+    return this.withinServiceArea(await this.locator.locate(m, lat, lon));
+  }
+
+  private withinServiceArea(place: LocatedPoint): LocatedPoint {
     if (place.distanceOutsideM > this.env.SERVICE_AREA_MAX_KM * 1000) {
       const km = Math.round(place.distanceOutsideM / 1000);
       throw new DomainException('VALIDATION_FAILED', `Location is ${km} km outside Porto, beyond the CGI's service area`, [
