@@ -37,6 +37,7 @@ export class LiveRelayService implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.gateway.serving) return;
     this.running = this.campaign();
   }
 

@@ -75,6 +75,8 @@ export class LiveGateway implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
+    // An application context (the demo seed, scripts) has no HTTP server: no sockets to serve.
+    if (!this.http.httpAdapter) return;
     const jwt = this.moduleRef.get(JwtService, { strict: false });
     this.deps = {
       log: this.log,
@@ -128,6 +130,11 @@ export class LiveGateway implements OnApplicationBootstrap, OnModuleDestroy {
     if (toRedis) this.nsp!.serverSideEmit('relay:message', m);
     this.onRelayMessage(m);
     return toRedis;
+  }
+
+  /** False in an application context without an HTTP server: there is nothing to relay to. */
+  get serving(): boolean {
+    return Boolean(this.http.httpAdapter);
   }
 
   /** Sockets on this node (for tests and metrics). */
