@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { RequestMethod } from '@nestjs/common';
+import { RequestMethod, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -25,7 +25,7 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, {
-    logger: options.logger === false ? false : ['error', 'warn', 'log'],
+    logger: options.logger === false ? false : nestLogLevels(env.LOG_LEVEL),
     bufferLogs: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
@@ -73,4 +73,11 @@ export function parseTrustProxy(value: string): boolean | number | string[] {
   if (v === 'false' || v === '') return false;
   if (/^\d+$/.test(v)) return Number(v);
   return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Nest's own log levels from LOG_LEVEL (Fastify's request logger reads it directly). */
+function nestLogLevels(level: Env['LOG_LEVEL']): LogLevel[] {
+  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+  const upTo: Record<string, number> = { silent: -1, fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 };
+  return order.slice(0, (upTo[level] ?? 3) + 1);
 }

@@ -77,10 +77,13 @@ function pickAddress(): Address {
 }
 
 const recentCitizen: Array<{ category: string; lat: number; lon: number; at: number }> = [];
+/** Categories the Gabinete do Munícipe offers citizens (emergencies go to 112 and reach the CGI by operator). */
+const citizenFacing = new Set<string>();
 
 async function arrive(op: Record<string, string>, keys: { gabinete: string; sensors: string }): Promise<void> {
-  const source = weighted(scenario.sources, random());
+  let source = weighted(scenario.sources, random());
   let category = weighted(scenario.categories, random());
+  if (source === 'CITIZEN' && !citizenFacing.has(category)) source = 'OPERATOR';
   let place = pickAddress();
   let { lat, lon } = place;
   if (source === 'CITIZEN' && recentCitizen.length > 0 && random() < scenario.duplicateShare) {
@@ -189,6 +192,8 @@ async function main(): Promise<void> {
     if (r.status !== 201) throw new Error(`creating an API key: ${r.status} ${JSON.stringify(r.json)}`);
     return r.json.key;
   };
+  const catalogue = await call<{ categories: Array<{ code: string; citizenFacing: boolean }> }>('GET', '/api/v1/reference/categories', op);
+  for (const c of catalogue.json.categories) if (c.citizenFacing) citizenFacing.add(c.code);
   const keys = { gabinete: await key(`Gabinete do Munícipe (simulação ${new Date().toISOString()})`), sensors: await key(`Plataforma Urbana (simulação ${new Date().toISOString()})`) };
 
   console.log(`Simulating a ${scenario.name}: ${scenario.ratePerHour} occurrences/hour for ${MINUTES} min against ${BASE} (delays ×1/${SPEED}).`);
