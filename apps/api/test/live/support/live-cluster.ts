@@ -127,7 +127,7 @@ export class ApiNode {
         HOST: '127.0.0.1',
         PORT: String(port),
         JWT_SECRET,
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info', // the harness reads Nest's log lines ("leading", "listening")
         LIVE_HEARTBEAT_MS: '300',
         LIVE_LEADER_RETRY_MS: '200',
         LIVE_POLL_MS: '100',
