@@ -44,28 +44,12 @@ export interface AssignmentRow {
   state: AssignmentState;
 }
 
-interface ViewRow {
-  id: string;
-  reference: string;
-  category: string;
-  priority: Priority;
-  status: OccurrenceStatus;
-  source: OccurrenceSource;
-  lat: number;
-  lon: number;
+/** A row of VIEW_SELECT: the command row's columns (bar the rule-set ones) and what a view adds. */
+interface ViewRow extends Omit<OccurrenceRow, 'rule_set_version' | 'routing' | 'override'> {
   address: string | null;
-  parish_code: string | null;
   parish_name: string | null;
-  injuries: boolean;
-  hazardous_materials: boolean;
-  blocks_traffic: boolean;
-  people_at_risk: number;
   description: string;
-  lead_department: Department;
   escalation_level: EscalationLevel;
-  report_count: number;
-  parent_id: string | null;
-  version: number;
   created_at: Date;
   updated_at: Date;
   dispatched_at: Date | null;
