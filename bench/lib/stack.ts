@@ -49,9 +49,12 @@ export interface RunningProcess {
 
 export const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0000';
 
+/** Extra node flags for the processes a benchmark starts (BENCH_NODE_ARGS="--cpu-prof" to profile them). */
+export const nodeArgs = (): string[] => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** Starts the built API as its own process and waits until /health/ready answers. */
 export async function startApi(port: number, databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<RunningProcess> {
-  const child = spawn('node', [join(ROOT, 'apps/api/dist/main.js')], {
+  const child = spawn('node', [...nodeArgs(), join(ROOT, 'apps/api/dist/main.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',

@@ -45,6 +45,9 @@ describe('intake', () => {
     expect(JSON.stringify(o)).not.toContain('912345678');
     const contact = await api.db.query(`SELECT name, phone FROM reporter_contacts WHERE occurrence_id = $1`, [o.id]);
     expect(contact.rows).toEqual([{ name: 'Maria Silva', phone: '+351912345678' }]);
+    // The answer is built from what the intake statement returned: it must be what a reader sees.
+    const read = await api.http().get(`/api/v1/occurrences/${o.id}`).set('authorization', api.auth('operator'));
+    expect(read.body).toEqual(o);
   });
 
   it('keeps a citizen report NEW for triage, and auto-dispatches a P1 sensor alarm', async () => {
@@ -52,6 +55,8 @@ describe('intake', () => {
     expect(citizen.status).toBe(201);
     expect(citizen.body.status).toBe('NEW');
     expect(citizen.body.assignments).toEqual([]);
+    const read = await api.http().get(`/api/v1/occurrences/${citizen.body.id}`).set('authorization', api.auth('operator'));
+    expect(read.body).toEqual(citizen.body);
     const sensor = await post({ category: 'GAS_LEAK', source: 'SENSOR', location: PLACES.campanha, description: 'Detetor de gás' });
     expect(sensor.body.status).toBe('DISPATCHED');
     expect(sensor.body.priority).toBe('P1');

@@ -19,13 +19,13 @@ export interface NewEvent {
   payload: Record<string, unknown>;
 }
 
-interface EventRow {
+export interface EventRow {
   tx_id: string;
   seq: string;
   occurrence_id: string | null;
   type: EventType;
   actor: string;
-  at: Date;
+  at: Date | string; // a string when the row comes through json
   departments: Department[];
   payload: Record<string, unknown>;
 }
@@ -39,25 +39,40 @@ export function toEventView(r: EventRow): OccurrenceEventView {
     occurrenceId: r.occurrence_id,
     type: r.type,
     actor: r.actor,
-    at: r.at.toISOString(),
+    at: new Date(r.at).toISOString(),
     departments: r.departments,
     payload: r.payload,
   };
 }
 
+/** Adds a query parameter and answers its placeholder (`$n`). */
+export type Param = (value: unknown) => string;
+
+/** A collector of positional parameters for a statement built in pieces. */
+export function params(): { values: unknown[]; p: Param } {
+  const values: unknown[] = [];
+  return { values, p: (v) => `$${values.push(v)}` };
+}
+
+/**
+ * The one statement that appends events, in order (`seq` follows the list), usable on its own or
+ * as a data-modifying CTE of a larger statement (intake writes everything in one statement).
+ */
+export function insertEventsSql(events: NewEvent[], p: Param, returning = ''): string {
+  return `INSERT INTO occurrence_events (occurrence_id, type, actor, departments, payload)
+    SELECT e.occurrence_id, e.type, e.actor, ARRAY(SELECT jsonb_array_elements_text(e.departments)), e.payload
+      FROM unnest(${p(events.map((e) => e.occurrenceId))}::uuid[], ${p(events.map((e) => e.type))}::text[],
+                  ${p(events.map((e) => e.actor))}::text[], ${p(events.map((e) => JSON.stringify(e.departments)))}::jsonb[],
+                  ${p(events.map((e) => JSON.stringify(e.payload)))}::jsonb[])
+           WITH ORDINALITY AS e(occurrence_id, type, actor, departments, payload, ord)
+     ORDER BY e.ord ${returning}`;
+}
+
 /** Appends events inside the caller's transaction (pass its EntityManager). */
 export async function appendEvents(m: Queryable, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const values: unknown[] = [];
-  const rows = events.map((e, i) => {
-    values.push(e.occurrenceId, e.type, e.actor, e.departments, JSON.stringify(e.payload));
-    const b = i * 5;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::text[], $${b + 5}::jsonb)`;
-  });
-  await m.query(
-    `INSERT INTO occurrence_events (occurrence_id, type, actor, departments, payload) VALUES ${rows.join(', ')}`,
-    values,
-  );
+  const { values, p } = params();
+  await m.query(insertEventsSql(events, p), values);
 }
 
 /**

@@ -1,9 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { computeDeadlines, escalationTriggers } from '@cgi/domain';
-import type { DeadlineKind, Department, Priority, RoutingDecision, RoutingOverride, RuleSetDocument } from '@cgi/shared';
+import type { AssignmentRole, DeadlineKind, Department, EscalationLevel, Priority, RoutingDecision, RoutingOverride, RuleSetDocument } from '@cgi/shared';
 import { Env } from '../config/env';
 import { effectiveRouting, plannedAssignments } from './assignment-planner';
+
+/** An escalation deadline to write: the escalation worker fires it when due. */
+export interface NewDeadline {
+  department: Department;
+  kind: DeadlineKind;
+  level: EscalationLevel;
+  dueAt: Date;
+}
+
+/** What intake writes for an occurrence dispatched as it is taken in. */
+export interface NewDispatch {
+  departments: Department[];
+  assignments: Array<{ department: Department; role: AssignmentRole }>;
+  due: { acknowledgeDueAt: Date; onSceneDueAt: Date | null; resolveDueAt: Date };
+  deadlines: NewDeadline[];
+}
 
 /** Why a pending escalation deadline stopped without escalating. */
 export type DeadlineStop = 'MET' | 'SUPERSEDED' | 'RELEASED';
@@ -70,21 +86,19 @@ export class AssignmentWriter {
   }
 
   /**
-   * The dispatch of an occurrence created in this transaction: nothing to release or supersede,
-   * so its assignments and its lead's escalation deadlines are two inserts (the intake hot path).
+   * The assignments and the lead's escalation deadlines of an occurrence dispatched at intake:
+   * nothing to release or supersede, so the intake writes them in its own single statement.
    */
-  async assignNew(m: EntityManager, occurrenceId: string, routing: RoutingDecision, doc: RuleSetDocument, now: Date): Promise<Department[]> {
+  planNew(routing: RoutingDecision, doc: RuleSetDocument, now: Date): NewDispatch {
     const effective = effectiveRouting(routing, null);
     const planned = plannedAssignments(effective);
     const due = this.scaled(now, computeDeadlines(now, effective.priority, doc));
-    await m.query(
-      `INSERT INTO occurrence_assignments (occurrence_id, department, role, state, assigned_at,
-          acknowledge_due_at, on_scene_due_at, resolve_due_at)
-       SELECT $1, d, r, 'PENDING', $4, $5, $6, $7 FROM unnest($2::text[], $3::text[]) AS a(d, r)`,
-      [occurrenceId, planned.map((a) => a.department), planned.map((a) => a.role), now, due.acknowledgeDueAt, due.onSceneDueAt, due.resolveDueAt],
-    );
-    await this.writeEscalationDeadlines(m, occurrenceId, effective.lead, effective.priority, doc, now, now, false);
-    return planned.map((a) => a.department).sort();
+    return {
+      departments: planned.map((a) => a.department).sort(),
+      assignments: planned.map((a) => ({ department: a.department, role: a.role })),
+      due,
+      deadlines: this.deadlineRows(effective.lead, effective.priority, doc, now),
+    };
   }
 
   /** Releases every assignment (cancel, merge, reopen): their clocks stop. */
@@ -131,13 +145,8 @@ export class AssignmentWriter {
     now: Date,
     supersede = true,
   ): Promise<void> {
-    const triggers = escalationTriggers(assignedAt, priority, doc).map((t) => ({ ...t, dueAt: this.scale(assignedAt, t.dueAt) }));
-    const columns = [
-      triggers.map(() => lead),
-      triggers.map((t) => t.kind),
-      triggers.map((t) => t.level),
-      triggers.map((t) => t.dueAt),
-    ];
+    const rows = this.deadlineRows(lead, priority, doc, assignedAt);
+    const columns = [rows.map((r) => r.department), rows.map((r) => r.kind), rows.map((r) => r.level), rows.map((r) => r.dueAt)];
     if (supersede) await m.query(
       `UPDATE escalation_deadlines SET cancelled_at = $6, outcome = 'SUPERSEDED'
         WHERE occurrence_id = $1 AND fired_at IS NULL AND cancelled_at IS NULL
@@ -151,6 +160,16 @@ export class AssignmentWriter {
        ON CONFLICT DO NOTHING`,
       [occurrenceId, ...columns],
     );
+  }
+
+  /** The lead's escalation ladder from its assignment (governance.md §6), scaled for tests. */
+  private deadlineRows(lead: Department, priority: Priority, doc: RuleSetDocument, assignedAt: Date): NewDeadline[] {
+    return escalationTriggers(assignedAt, priority, doc).map((t) => ({
+      department: lead,
+      kind: t.kind,
+      level: t.level,
+      dueAt: this.scale(assignedAt, t.dueAt),
+    }));
   }
 
   /** SLA_TIME_SCALE (tests only, always 1 in production) shrinks every duration from `start`. */

@@ -1,12 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { formatReference, route, strictestLevel, UnknownCategoryError } from '@cgi/domain';
-import type { OccurrenceFlags, OccurrenceSource, OccurrenceStatus, OperationalLevel, RoutingDecision } from '@cgi/shared';
+import type { Department, OccurrenceDetail, OccurrenceFlags, OccurrenceSource, OccurrenceStatus, OperationalLevel, RoutingDecision } from '@cgi/shared';
 import { actorLabel, type Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
 import { Env } from '../config/env';
-import { EventLogService, type NewEvent } from '../events/event-log.service';
+import type { NewEvent } from '../events/event-log.service';
 import { LOCATE_POINT_SQL, ParishLocator, toLocatedPoint, type LocatedPoint, type LocatedRow } from '../geo/parish-locator.service';
 import { OperationalLevelService } from '../operational-levels/operational-level.service';
 import { RuleSetService, type LoadedRuleSet } from '../rules/rule-set.service';
@@ -15,6 +16,8 @@ import type { CreateOccurrenceDto } from './dto/create-occurrence.dto';
 import { OccurrenceRepository } from './occurrence.repository';
 
 export interface IntakeResult {
+  /** The stored occurrence as a reader would see it (the intake's answer). */
+  detail: OccurrenceDetail;
   /** The stored occurrence; callers read the view they need (the controller answers the detail). */
   occurrence: { id: string; reference: string; status: OccurrenceStatus };
   /** Set when a citizen report was linked to an open occurrence it duplicates. */
@@ -50,7 +53,6 @@ export class OccurrenceIntakeService {
     private readonly levels: OperationalLevelService,
     private readonly repo: OccurrenceRepository,
     private readonly assignments: AssignmentWriter,
-    private readonly events: EventLogService,
   ) {}
 
   /** Routes without storing anything: the console's preview before submit. */
@@ -63,8 +65,11 @@ export class OccurrenceIntakeService {
   }
 
   /**
-   * `within` runs inside the intake's transaction once the occurrence is stored (an adapter such
-   * as Open311 stores what it keeps beside the occurrence atomically with it).
+   * Takes an occurrence in and answers it as stored. An operator's or a sensor's report is one
+   * read and one write statement (atomic on its own); a citizen's report runs in a transaction,
+   * since linking a duplicate must see and update its parent under a lock. `within` runs inside
+   * that transaction once the occurrence is stored (an adapter such as Open311 stores what it
+   * keeps beside the occurrence atomically with it).
    */
   async intake(
     dto: CreateOccurrenceDto,
@@ -74,65 +79,50 @@ export class OccurrenceIntakeService {
     const source = intakeSource(dto, actor);
     const flags = normaliseFlags(dto.flags);
     const by = actorLabel(actor);
-    return this.ds.transaction(async (m) => {
+    const store = async (m: EntityManager): Promise<IntakeResult> => {
       const { ruleSet, place, level, sequence } = await this.context(m, dto.location.lat, dto.location.lon);
       const decision = this.decide(ruleSet, dto.category, source, flags, place.parishCode, level);
-      const parent = source === 'CITIZEN' ? await this.findDuplicate(m, ruleSet, dto) : null;
+      const parent = source === 'CITIZEN' ? await this.linkDuplicate(m, ruleSet, dto) : null;
       const now = new Date();
+      const id = randomUUID();
       const status: OccurrenceStatus = parent ? 'MERGED' : decision.result.autoDispatch ? 'DISPATCHED' : 'NEW';
       const reference = formatReference(now.getUTCFullYear(), sequence);
-      const [{ id }]: Array<{ id: string }> = await m.query(
-        `INSERT INTO occurrences (reference, category, priority, status, source, location, address, parish_code,
-            injuries, hazardous_materials, blocks_traffic, people_at_risk, description, lead_department,
-            rule_set_version, routing, parent_id, created_at, updated_at, dispatched_at)
-         VALUES ($1, $2, $3, $4, $5, ST_SetSRID(ST_MakePoint($6, $7), 4326)::geography, $8, $9,
-            $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19, $19, $20)
-         RETURNING id`,
-        [
-          reference, dto.category, decision.result.priority, status, source, dto.location.lon, dto.location.lat,
-          dto.location.address ?? null, place.parishCode, flags.injuries, flags.hazardousMaterials, flags.blocksTraffic,
-          flags.peopleAtRisk, dto.description, decision.result.lead, ruleSet.version, JSON.stringify(decision),
-          parent?.id ?? null, now, status === 'DISPATCHED' ? now : null,
-        ],
-      );
-      if (dto.reporter && (dto.reporter.name || dto.reporter.phone || dto.reporter.email)) {
-        await m.query(`INSERT INTO reporter_contacts (occurrence_id, name, phone, email) VALUES ($1, $2, $3, $4)`, [
-          id, dto.reporter.name ?? null, dto.reporter.phone ?? null, dto.reporter.email ?? null,
-        ]);
-      }
-      const created: NewEvent = {
+      const dispatch = status === 'DISPATCHED' ? this.assignments.planNew(decision, ruleSet.document, now) : null;
+      const departments = dispatch?.departments ?? [];
+      const events: NewEvent[] = [{
         occurrenceId: id,
         type: 'OCCURRENCE_CREATED',
         actor: by,
-        departments: [],
+        departments,
         payload: {
           reference, category: dto.category, source, priority: decision.result.priority, status,
           parishCode: place.parishCode, ruleSetVersion: ruleSet.version, linkedTo: parent?.id ?? null,
         },
-      };
-      const log: NewEvent[] = [created];
+      }];
       if (parent) {
-        const [{ report_count }]: Array<{ report_count: number }> = await m.query(
-          `WITH u AS (UPDATE occurrences SET report_count = report_count + 1, version = version + 1, updated_at = now()
-            WHERE id = $1 RETURNING report_count) SELECT report_count FROM u`,
-          [parent.id],
-        );
-        log.push({
+        events.push({
           occurrenceId: parent.id,
           type: 'REPORT_LINKED',
           actor: by,
-          departments: await this.repo.activeDepartments(m, parent.id),
-          payload: { reportId: id, reportReference: reference, reportCount: report_count },
+          departments: parent.departments,
+          payload: { reportId: id, reportReference: reference, reportCount: parent.reportCount },
         });
-      } else if (status === 'DISPATCHED') {
-        const departments = await this.assignments.assignNew(m, id, decision, ruleSet.document, now);
-        created.departments = departments;
-        log.push({ occurrenceId: id, type: 'DISPATCHED', actor: by, departments, payload: { departments, automatic: true } });
+      } else if (dispatch) {
+        events.push({ occurrenceId: id, type: 'DISPATCHED', actor: by, departments, payload: { departments, automatic: true } });
       }
-      await this.events.append(m, log);
-      if (within) await within(m, { id, reference, linkedTo: parent });
-      return { occurrence: { id, reference, status }, linkedTo: parent };
-    });
+      const r = dto.reporter;
+      const detail = await this.repo.insertNew(m, {
+        id, reference, category: dto.category, priority: decision.result.priority, status, source,
+        location: dto.location, parishCode: place.parishCode, flags, description: dto.description,
+        lead: decision.result.lead, ruleSetVersion: ruleSet.version, routing: decision, parentId: parent?.id ?? null,
+        reporter: r && (r.name || r.phone || r.email) ? { name: r.name ?? null, phone: r.phone ?? null, email: r.email ?? null } : null,
+        at: now, dispatch, events,
+      });
+      const linkedTo = parent && { id: parent.id, reference: parent.reference };
+      if (within) await within(m, { id, reference, linkedTo });
+      return { occurrence: { id, reference, status }, linkedTo, detail };
+    };
+    return source === 'CITIZEN' || within ? this.ds.transaction(store) : store(this.ds.manager);
   }
 
   private decide(
@@ -190,26 +180,39 @@ export class OccurrenceIntakeService {
     return place;
   }
 
-  /** governance.md §8: same category, within the radius and window of an open occurrence. */
-  private async findDuplicate(
+  /**
+   * governance.md §8: a citizen report of the same category within the radius and window of an
+   * open occurrence is linked to it: the parent's report count rises. Answers the parent, its new
+   * count and the departments the link concerns, or null. Runs in the intake's transaction.
+   */
+  private async linkDuplicate(
     m: EntityManager,
     ruleSet: LoadedRuleSet,
     dto: CreateOccurrenceDto,
-  ): Promise<{ id: string; reference: string } | null> {
+  ): Promise<{ id: string; reference: string; reportCount: number; departments: Department[] } | null> {
     // Serialise citizen intakes of one category so two simultaneous first reports cannot both open.
     await m.query(`SELECT pg_advisory_xact_lock(hashtext('duplicate:' || $1))`, [dto.category]);
     const { radiusMeters, windowMinutes } = ruleSet.document.duplicates;
-    const rows: Array<{ id: string; reference: string }> = await m.query(
-      `SELECT id, reference FROM occurrences
-        WHERE category = $1 AND parent_id IS NULL
-          AND status IN ('NEW','TRIAGED','DISPATCHED','ACKNOWLEDGED','ON_SCENE')
-          AND created_at >= now() - make_interval(mins => $2)
-          AND ST_DWithin(location, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography, $5)
-        ORDER BY location <-> ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography
-        LIMIT 1 FOR UPDATE`,
+    const rows: Array<{ id: string; reference: string; report_count: number; departments: Department[] }> = await m.query(
+      `WITH parent AS (
+         SELECT id FROM occurrences
+          WHERE category = $1 AND parent_id IS NULL
+            AND status IN ('NEW','TRIAGED','DISPATCHED','ACKNOWLEDGED','ON_SCENE')
+            AND created_at >= now() - make_interval(mins => $2)
+            AND ST_DWithin(location, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography, $5)
+          ORDER BY location <-> ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography
+          LIMIT 1 FOR UPDATE),
+       u AS (
+         UPDATE occurrences o SET report_count = report_count + 1, version = version + 1, updated_at = now()
+           FROM parent WHERE o.id = parent.id RETURNING o.id, o.reference, o.report_count)
+       SELECT u.id, u.reference, u.report_count,
+              ARRAY(SELECT department FROM occurrence_assignments
+                     WHERE occurrence_id = u.id AND state <> 'RELEASED' ORDER BY department) AS departments
+         FROM u`,
       [dto.category, windowMinutes, dto.location.lon, dto.location.lat, radiusMeters],
     );
-    return rows[0] ?? null;
+    const row = rows[0];
+    return row ? { id: row.id, reference: row.reference, reportCount: row.report_count, departments: row.departments } : null;
   }
 }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type {
+  OccurrenceDetail,
+  OccurrenceFlags,
   AssignmentRole,
   AssignmentState,
   AssignmentView,
@@ -13,6 +15,8 @@ import type {
   RoutingDecision,
   RoutingOverride,
 } from '@cgi/shared';
+import { insertEventsSql, params, toEventView, type EventRow, type NewEvent, type Queryable } from '../events/event-log.sql';
+import type { NewDispatch } from './assignment-writer';
 
 /** The columns of `occurrences` a command needs, read under a row lock. */
 export interface OccurrenceRow {
@@ -73,22 +77,30 @@ interface ViewRow extends Omit<OccurrenceRow, 'rule_set_version' | 'routing' | '
 
 const iso = (s: string | null): string | null => (s === null ? null : new Date(s).toISOString());
 
+/** A view's columns of the occurrence row `o` (a table alias, or a CTE returning `occurrences.*`). */
+const viewColumns = (o: string): string => `
+  ${o}.id, ${o}.reference, ${o}.category, ${o}.priority, ${o}.status, ${o}.source,
+  ST_Y(${o}.location::geometry) AS lat, ST_X(${o}.location::geometry) AS lon,
+  ${o}.address, ${o}.parish_code, p.name AS parish_name,
+  ${o}.injuries, ${o}.hazardous_materials, ${o}.blocks_traffic, ${o}.people_at_risk,
+  ${o}.description, ${o}.lead_department, ${o}.escalation_level, ${o}.report_count, ${o}.parent_id,
+  ${o}.version, ${o}.created_at, ${o}.updated_at, ${o}.dispatched_at, ${o}.resolved_at, ${o}.closed_at,
+  ${o}.routing, ${o}.override`;
+
+/** The assignments of a view, as one json array, from the assignment rows `a` (FROM clause given). */
+const assignmentsJson = (from: string): string => `
+  coalesce((
+    SELECT json_agg(json_build_object(
+      'department', a.department, 'role', a.role, 'state', a.state, 'assigned_at', a.assigned_at,
+      'acknowledged_at', a.acknowledged_at, 'on_scene_at', a.on_scene_at,
+      'acknowledge_due_at', a.acknowledge_due_at, 'on_scene_due_at', a.on_scene_due_at,
+      'resolve_due_at', a.resolve_due_at, 'escalation_level', a.escalation_level)
+      ORDER BY array_position(ARRAY['LEAD','COORDINATOR','SUPPORT'], a.role), a.department)
+    FROM ${from}), '[]'::json) AS assignments`;
+
 export const VIEW_SELECT = `
-  SELECT o.id, o.reference, o.category, o.priority, o.status, o.source,
-         ST_Y(o.location::geometry) AS lat, ST_X(o.location::geometry) AS lon,
-         o.address, o.parish_code, p.name AS parish_name,
-         o.injuries, o.hazardous_materials, o.blocks_traffic, o.people_at_risk,
-         o.description, o.lead_department, o.escalation_level, o.report_count, o.parent_id,
-         o.version, o.created_at, o.updated_at, o.dispatched_at, o.resolved_at, o.closed_at,
-         o.routing, o.override,
-         coalesce((
-           SELECT json_agg(json_build_object(
-             'department', a.department, 'role', a.role, 'state', a.state, 'assigned_at', a.assigned_at,
-             'acknowledged_at', a.acknowledged_at, 'on_scene_at', a.on_scene_at,
-             'acknowledge_due_at', a.acknowledge_due_at, 'on_scene_due_at', a.on_scene_due_at,
-             'resolve_due_at', a.resolve_due_at, 'escalation_level', a.escalation_level)
-             ORDER BY array_position(ARRAY['LEAD','COORDINATOR','SUPPORT'], a.role), a.department)
-           FROM occurrence_assignments a WHERE a.occurrence_id = o.id), '[]'::json) AS assignments
+  SELECT ${viewColumns('o')},
+         ${assignmentsJson('occurrence_assignments a WHERE a.occurrence_id = o.id')}
     FROM occurrences o LEFT JOIN parishes p ON p.code = o.parish_code`;
 
 export function toOccurrenceView(r: ViewRow): OccurrenceView {
@@ -134,9 +146,80 @@ export function toOccurrenceView(r: ViewRow): OccurrenceView {
   };
 }
 
+/** Everything intake stores for a new occurrence. */
+export interface NewOccurrence {
+  id: string;
+  reference: string;
+  category: string;
+  priority: Priority;
+  status: OccurrenceStatus;
+  source: OccurrenceSource;
+  location: { lat: number; lon: number; address?: string | null };
+  parishCode: string | null;
+  flags: OccurrenceFlags;
+  description: string;
+  lead: Department;
+  ruleSetVersion: number;
+  routing: RoutingDecision;
+  parentId: string | null;
+  reporter: { name: string | null; phone: string | null; email: string | null } | null;
+  at: Date;
+  dispatch: NewDispatch | null;
+  events: NewEvent[];
+}
+
 /** SQL of the occurrences feature. Raw queries on the hot paths (docs/benchmarks.md). */
 @Injectable()
 export class OccurrenceRepository {
+  /**
+   * Stores a new occurrence — its row, reporter contact, assignments, escalation deadlines and
+   * events — in ONE statement (atomic on its own, or part of the caller's transaction) and answers
+   * the stored occurrence as a reader would see it, from what the statement returned.
+   */
+  async insertNew(q: Queryable, n: NewOccurrence): Promise<OccurrenceDetail> {
+    const { values, p } = params();
+    const d = n.dispatch;
+    const sql = `
+      WITH occ AS (
+        INSERT INTO occurrences (id, reference, category, priority, status, source, location, address, parish_code,
+            injuries, hazardous_materials, blocks_traffic, people_at_risk, description, lead_department,
+            rule_set_version, routing, parent_id, created_at, updated_at, dispatched_at)
+        VALUES (${p(n.id)}, ${p(n.reference)}, ${p(n.category)}, ${p(n.priority)}, ${p(n.status)}, ${p(n.source)},
+            ST_SetSRID(ST_MakePoint(${p(n.location.lon)}, ${p(n.location.lat)}), 4326)::geography,
+            ${p(n.location.address ?? null)}, ${p(n.parishCode)}, ${p(n.flags.injuries)}, ${p(n.flags.hazardousMaterials)},
+            ${p(n.flags.blocksTraffic)}, ${p(n.flags.peopleAtRisk)}, ${p(n.description)}, ${p(n.lead)}, ${p(n.ruleSetVersion)},
+            ${p(JSON.stringify(n.routing))}::jsonb, ${p(n.parentId)}, ${p(n.at)}, ${p(n.at)}, ${p(d ? n.at : null)})
+        RETURNING *),
+      contact AS (
+        INSERT INTO reporter_contacts (occurrence_id, name, phone, email)
+        SELECT occ.id, ${p(n.reporter?.name ?? null)}, ${p(n.reporter?.phone ?? null)}, ${p(n.reporter?.email ?? null)}
+          FROM occ WHERE ${p(n.reporter !== null)}::boolean),
+      a AS (
+        INSERT INTO occurrence_assignments (occurrence_id, department, role, state, assigned_at,
+            acknowledge_due_at, on_scene_due_at, resolve_due_at)
+        SELECT occ.id, x.department, x.role, 'PENDING', occ.created_at,
+               ${p(d?.due.acknowledgeDueAt ?? null)}::timestamptz, ${p(d?.due.onSceneDueAt ?? null)}::timestamptz,
+               ${p(d?.due.resolveDueAt ?? null)}::timestamptz
+          FROM occ, unnest(${p(d?.assignments.map((x) => x.department) ?? [])}::text[],
+                           ${p(d?.assignments.map((x) => x.role) ?? [])}::text[]) AS x(department, role)
+        RETURNING *),
+      deadlines AS (
+        INSERT INTO escalation_deadlines (occurrence_id, department, kind, level, due_at)
+        SELECT occ.id, x.department, x.kind, x.level, x.due_at
+          FROM occ, unnest(${p(d?.deadlines.map((x) => x.department) ?? [])}::text[], ${p(d?.deadlines.map((x) => x.kind) ?? [])}::text[],
+                           ${p(d?.deadlines.map((x) => x.level) ?? [])}::text[], ${p(d?.deadlines.map((x) => x.dueAt) ?? [])}::timestamptz[])
+               AS x(department, kind, level, due_at)),
+      e AS (${insertEventsSql(n.events, p, 'RETURNING *')})
+      SELECT ${viewColumns('occ')},
+             ${assignmentsJson('a')},
+             (SELECT json_agg(json_build_object('tx_id', e.tx_id::text, 'seq', e.seq::text, 'occurrence_id', e.occurrence_id,
+                     'type', e.type, 'actor', e.actor, 'at', e.at, 'departments', e.departments, 'payload', e.payload) ORDER BY e.seq)
+                FROM e WHERE e.occurrence_id = occ.id) AS timeline
+        FROM occ LEFT JOIN parishes p ON p.code = occ.parish_code`;
+    const [row] = (await q.query(sql, values)) as Array<ViewRow & { timeline: EventRow[] | null }>;
+    return { ...toOccurrenceView(row), routing: row.routing!, override: row.override ?? null, timeline: (row.timeline ?? []).map(toEventView) };
+  }
+
   async lockById(m: EntityManager, id: string): Promise<OccurrenceRow | null> {
     const rows: OccurrenceRow[] = await m.query(
       `SELECT id, reference, category, priority, status, source,

@@ -30,8 +30,7 @@ export class OccurrencesController {
   @IntegrationScope('occurrences:create')
   @ApiOperation({ summary: 'Intake (operators, and integration clients with source CITIZEN or SENSOR): routes by the rules in force' })
   async intake(@Body() dto: CreateOccurrenceDto, @CurrentActor() actor: Actor): Promise<OccurrenceDetail> {
-    const { occurrence } = await this.intakeService.intake(dto, actor);
-    return this.queries.detail(occurrence.id, actor);
+    return (await this.intakeService.intake(dto, actor)).detail;
   }
 
   @Post('routing-preview')

@@ -89,7 +89,8 @@ describe('Open311 duplicates', () => {
   });
 
   it('journey 3: thirty citizens report the same flooded underpass within the hour → one occurrence, report count 30', async () => {
-    const points = await Promise.all([0, 20, 45, 80, 120].map((m) => north(m)));
+    const points: Array<{ lat: number; lon: number }> = [];
+    for (const m of [0, 20, 45, 80, 120]) points.push(await north(m));
     // Reports arrive together (the advisory lock serialises them): exactly one opens.
     const responses = await Promise.all(
       Array.from({ length: 30 }, (_, i) => report('FLOODING', points[i % points.length].lat, points[i % points.length].lon)),
