@@ -4,6 +4,8 @@ import { dataSourceOptions } from './api';
 import { WorkerEnv } from './config/worker-env';
 import { AuditDeadlinesJob } from './escalation/audit-deadlines.job';
 import { DeadlineAuditor } from './escalation/deadline-auditor.service';
+import { DeadlineFiring } from './escalation/deadline-firing.service';
+import { DeadlineSweeper } from './escalation/deadline-sweeper.service';
 import { DeadlineTimers } from './escalation/deadline-timers';
 import { FireDeadlineJob } from './escalation/fire-deadline.job';
 import { SyncDeadlinesJob } from './escalation/sync-deadlines.job';
@@ -34,6 +36,8 @@ export class WorkerModule {
         JobConsumers,
         DeadlineTimers,
         DeadlineAuditor,
+        DeadlineFiring,
+        DeadlineSweeper,
         OutboxRelayService,
         InAppChannel,
         WebhookChannel,

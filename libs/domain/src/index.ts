@@ -18,6 +18,7 @@ export * from './sla/holiday-calendar';
 export * from './sla/service-hours.calendar';
 export * from './sla/deadlines';
 export * from './sla/escalation-triggers';
+export * from './sla/escalation-firing';
 
 export * from './operational-level/operational-level';
 

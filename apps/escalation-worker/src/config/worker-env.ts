@@ -31,6 +31,14 @@ export class WorkerEnv {
   @int() @IsInt() @Min(1) @Max(100)
   TIMER_CONCURRENCY = 8;
 
+  /** Deadline rows fired per transaction when due deadlines are fired in batches. */
+  @int() @IsInt() @Min(1) @Max(5000)
+  FIRE_BATCH_SIZE = 500;
+
+  /** How often each worker fires whatever is due straight from PostgreSQL, whatever Redis does (ms). */
+  @int() @IsInt() @Min(100) @Max(60_000)
+  SWEEP_INTERVAL_MS = 1000;
+
   /** How often the outbox relay polls the event log when no NOTIFY woke it (ms). */
   @int() @IsInt() @Min(50) @Max(10_000)
   RELAY_POLL_MS = 300;

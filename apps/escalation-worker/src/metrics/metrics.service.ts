@@ -25,6 +25,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly batchSize = new Histogram({
+    name: 'escalation_batch_deadlines',
+    help: 'Deadline rows decided per batch firing transaction',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    registers: [this.registry],
+  });
+
   readonly relayLag = new Histogram({
     name: 'outbox_relay_lag_seconds',
     help: 'Time from an event being written to the log to the relay publishing it',
