@@ -7,6 +7,7 @@ import type { Department, OccurrenceDetail, OccurrenceFlags, OccurrenceSource, O
 import { actorLabel, type Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
 import { Env } from '../config/env';
+import { queryPrepared } from '../database/prepared-query';
 import type { NewEvent } from '../events/event-log.service';
 import { LOCATE_POINT_SQL, ParishLocator, toLocatedPoint, type LocatedPoint, type LocatedRow } from '../geo/parish-locator.service';
 import { OperationalLevelService } from '../operational-levels/operational-level.service';
@@ -152,7 +153,9 @@ export class OccurrenceIntakeService {
    * reference number. The rule set's document is cached by version.
    */
   private async context(m: EntityManager, lat: number, lon: number) {
-    const [row]: Array<LocatedRow & { rule_set_version: number; levels: OperationalLevel[]; seq: string }> = await m.query(
+    const [row] = await queryPrepared<LocatedRow & { rule_set_version: number; levels: OperationalLevel[]; seq: string }>(
+      m,
+      'intake-context',
       `WITH located AS (${LOCATE_POINT_SQL})
        SELECT l.*, (SELECT max(version) FROM rule_sets) AS rule_set_version,
               coalesce((SELECT array_agg(level) FROM operational_levels WHERE scope = 'CITY' OR scope = l.parish_code), '{}') AS levels,

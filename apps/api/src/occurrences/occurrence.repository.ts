@@ -15,7 +15,8 @@ import type {
   RoutingDecision,
   RoutingOverride,
 } from '@cgi/shared';
-import { insertEventsSql, params, toEventView, type EventRow, type NewEvent, type Queryable } from '../events/event-log.sql';
+import { insertEventsSql, params, toEventView, type EventRow, type NewEvent } from '../events/event-log.sql';
+import { queryPrepared } from '../database/prepared-query';
 import type { NewDispatch } from './assignment-writer';
 
 /** The columns of `occurrences` a command needs, read under a row lock. */
@@ -173,10 +174,10 @@ export interface NewOccurrence {
 export class OccurrenceRepository {
   /**
    * Stores a new occurrence — its row, reporter contact, assignments, escalation deadlines and
-   * events — in ONE statement (atomic on its own, or part of the caller's transaction) and answers
+   * events — in ONE prepared statement (atomic on its own, or part of the caller's transaction) and answers
    * the stored occurrence as a reader would see it, from what the statement returned.
    */
-  async insertNew(q: Queryable, n: NewOccurrence): Promise<OccurrenceDetail> {
+  async insertNew(m: EntityManager, n: NewOccurrence): Promise<OccurrenceDetail> {
     const { values, p } = params();
     const d = n.dispatch;
     const sql = `
@@ -216,7 +217,7 @@ export class OccurrenceRepository {
                      'type', e.type, 'actor', e.actor, 'at', e.at, 'departments', e.departments, 'payload', e.payload) ORDER BY e.seq)
                 FROM e WHERE e.occurrence_id = occ.id) AS timeline
         FROM occ LEFT JOIN parishes p ON p.code = occ.parish_code`;
-    const [row] = (await q.query(sql, values)) as Array<ViewRow & { timeline: EventRow[] | null }>;
+    const [row] = await queryPrepared<ViewRow & { timeline: EventRow[] | null }>(m, 'intake-write', sql, values);
     return { ...toOccurrenceView(row), routing: row.routing!, override: row.override ?? null, timeline: (row.timeline ?? []).map(toEventView) };
   }
 

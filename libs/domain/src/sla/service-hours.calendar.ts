@@ -13,8 +13,23 @@ interface Window {
   endMs: number;
 }
 
+/**
+ * Instants of local wall-clock times, memoised: a zone's rules do not change while the process
+ * runs, and intake asks for the same few days' opening and closing times over and over (a P4's
+ * 10-day resolve deadline walks ~14 days). Bounded: cleared when full.
+ */
+const instants = new Map<string, number>();
+const MAX_INSTANTS = 10_000;
+
 function localInstant(date: LocalDate, time: ClockTime, zone: string): number {
-  return DateTime.fromObject({ ...date, hour: time.hour, minute: time.minute }, { zone }).toMillis();
+  const key = `${zone}|${date.year}-${date.month}-${date.day}T${time.hour}:${time.minute}`;
+  let ms = instants.get(key);
+  if (ms === undefined) {
+    ms = DateTime.fromObject({ ...date, hour: time.hour, minute: time.minute }, { zone }).toMillis();
+    if (instants.size >= MAX_INSTANTS) instants.clear();
+    instants.set(key, ms);
+  }
+  return ms;
 }
 
 /** The day's service window as UTC instants, or null when the day has no service. */

@@ -158,10 +158,30 @@ export class StatusCallbackRelay implements OnApplicationBootstrap, OnModuleDest
         [CONSUMER_NAME, last.txId.toString(), last.seq.toString(), cp.tx_id, cp.seq],
       );
       if (moved.length === 0) throw new Error('the checkpoint moved under this relay: another node is relaying');
-      for (const e of events) jobs.push(...(await this.fanOut(m, e)));
+      const concerned = await this.withRequests(m, events);
+      for (const e of events) if (e.occurrenceId && concerned.has(e.occurrenceId)) jobs.push(...(await this.fanOut(m, e)));
     });
     await this.queue.enqueue(jobs);
     return events.length;
+  }
+
+  /**
+   * Of the occurrences the batch's status events concern, those with an Open311 request (their
+   * own, or a linked report's) whose client has a webhook: one query per batch, so the events of
+   * occurrences nobody follows by callback (most of them) cost nothing more.
+   */
+  private async withRequests(m: EntityManager, events: OccurrenceEventView[]): Promise<Set<string>> {
+    const ids = [...new Set(events.filter((e) => e.occurrenceId && STATUS_EVENTS.has(e.type)).map((e) => e.occurrenceId!))];
+    if (ids.length === 0) return new Set();
+    const rows: Array<{ id: string }> = await m.query(
+      `SELECT x.id FROM unnest($1::uuid[]) AS x(id)
+        WHERE EXISTS (SELECT 1 FROM occurrences o
+                        JOIN open311_requests r ON r.occurrence_id = o.id
+                        JOIN callback_webhooks w ON w.api_key_id = r.api_key_id
+                       WHERE o.id = x.id OR o.parent_id = x.id)`,
+      [ids],
+    );
+    return new Set(rows.map((r) => r.id));
   }
 
   /** The callbacks one event causes: to the request itself and to the reports linked to it. */
