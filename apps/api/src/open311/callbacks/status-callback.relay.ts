@@ -174,11 +174,15 @@ export class StatusCallbackRelay implements OnApplicationBootstrap, OnModuleDest
     const ids = [...new Set(events.filter((e) => e.occurrenceId && STATUS_EVENTS.has(e.type)).map((e) => e.occurrenceId!))];
     if (ids.length === 0) return new Set();
     const rows: Array<{ id: string }> = await m.query(
-      `SELECT x.id FROM unnest($1::uuid[]) AS x(id)
-        WHERE EXISTS (SELECT 1 FROM occurrences o
-                        JOIN open311_requests r ON r.occurrence_id = o.id
-                        JOIN callback_webhooks w ON w.api_key_id = r.api_key_id
-                       WHERE o.id = x.id OR o.parent_id = x.id)`,
+      `SELECT r.occurrence_id AS id
+         FROM open311_requests r JOIN callback_webhooks w ON w.api_key_id = r.api_key_id
+        WHERE r.occurrence_id = ANY($1::uuid[])
+       UNION
+       SELECT o.parent_id
+         FROM occurrences o
+         JOIN open311_requests r ON r.occurrence_id = o.id
+         JOIN callback_webhooks w ON w.api_key_id = r.api_key_id
+        WHERE o.parent_id = ANY($1::uuid[])`,
       [ids],
     );
     return new Set(rows.map((r) => r.id));
