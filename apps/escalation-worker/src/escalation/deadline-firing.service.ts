@@ -99,13 +99,15 @@ export class DeadlineFiring {
       if (claimed.length === 0) return { claimed: 0, decisions: [] };
       const occurrences = new Map(claimed.map((o) => [o.id, o]));
       // Read after the lock (a new snapshot): whoever held these occurrences before has committed.
-      const rows: DeadlineRecord[] = await m.query(
-        `SELECT d.id::text AS id, d.occurrence_id, d.department, d.kind, d.level, d.due_at
+      // Every row of these occurrences, the pending due ones kept here: the only index that applies is the
+      // one on occurrence_id, so it is a lookup per occurrence whatever the table's statistics say.
+      const rows: Array<DeadlineRecord & { due: boolean }> = await m.query(
+        `SELECT d.id::text AS id, d.occurrence_id, d.department, d.kind, d.level, d.due_at, (${PENDING} AND d.due_at <= now()) AS due
            FROM escalation_deadlines d
-          WHERE d.occurrence_id = ANY($1::uuid[]) AND ${PENDING} AND d.due_at <= now()`,
+          WHERE d.occurrence_id = ANY($1::uuid[])`,
         [[...occurrences.keys()]],
       );
-      return { claimed: claimed.length, decisions: await this.decideAndWrite(m, occurrences, rows) };
+      return { claimed: claimed.length, decisions: await this.decideAndWrite(m, occurrences, rows.filter((r) => r.due)) };
     });
     this.record(result.decisions);
     return result;
@@ -145,6 +147,14 @@ export class DeadlineFiring {
       `SELECT 1 FROM escalation_deadlines d WHERE d.id = $1 AND ${PENDING}`, [deadlineId],
     );
     return rows.length > 0;
+  }
+
+  /** Which of these deadline rows are still pending. */
+  async pendingOf(deadlineIds: string[]): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.ds.query(
+      `SELECT d.id::text AS id FROM escalation_deadlines d WHERE d.id = ANY($1::bigint[]) AND ${PENDING}`, [deadlineIds],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Decides the pending rows of the locked occurrences and writes every outcome, set-based. */

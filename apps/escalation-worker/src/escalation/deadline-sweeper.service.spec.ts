@@ -8,6 +8,18 @@ class ScriptedFiring {
   calls = 0;
   private pending: Array<{ resolve: (r: FiringResult) => void; reject: (e: Error) => void }> = [];
 
+  stillPending: string[] = [];
+  firedAlone: string[] = [];
+
+  async pendingOf(ids: string[]): Promise<string[]> {
+    return ids.filter((id) => this.stillPending.includes(id));
+  }
+
+  async fireOne(id: string): Promise<null> {
+    this.firedAlone.push(id);
+    return null;
+  }
+
   fireDue(): Promise<FiringResult> {
     this.calls++;
     return new Promise((resolve, reject) => this.pending.push({ resolve, reject }));
@@ -59,6 +71,17 @@ describe('DeadlineSweeper: sweeps in batches until one is short, callers share s
     await firing.answer(0); // the sweep the later caller waits for
     await later;
     expect(firing.calls).toBe(2);
+  });
+
+  it('timers do not wait; a timer whose row the sweep skipped (occurrence held) is fired alone, the others are not', async () => {
+    firing.stillPending = ['7'];
+    sweeper.timer('7');
+    sweeper.timer('8');
+    await firing.answer(1);
+    const done = sweeper.sweep(); // the next sweep starts after the timers' one has finished
+    await firing.answer(0);
+    await done;
+    expect(firing.firedAlone).toEqual(['7']);
   });
 
   it('a failed sweep rejects its callers; the next call sweeps again', async () => {
