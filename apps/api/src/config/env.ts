@@ -106,6 +106,16 @@ export class Env {
   @Max(60000)
   LIVE_POLL_MS = 200;
 
+  /**
+   * Live feed: under a stream of NOTIFYs the relay reads the log at most once per this many ms, so
+   * a busy minute is a few large batches, not one tiny batch per transaction (0 turns it off).
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  LIVE_COALESCE_MS = 10;
+
   /** Live feed: how often a node that is not the relay tries to become it (ms). */
   @Transform(({ value }) => Number(value))
   @IsInt()

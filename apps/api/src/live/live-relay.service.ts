@@ -79,6 +79,7 @@ export class LiveRelayService implements OnApplicationBootstrap, OnModuleDestroy
     let chase = 0;
     while (!this.stopped && this.client === client) {
       this.notified = false;
+      const readAt = Date.now();
       const events = await this.log.readAfter(position, BATCH);
       let published = true;
       if (events.length > 0) {
@@ -99,7 +100,13 @@ export class LiveRelayService implements OnApplicationBootstrap, OnModuleDestroy
         saved = position;
         lastSave = now;
       }
-      if (events.length === BATCH || this.notified) continue;
+      if (events.length === BATCH) continue;
+      if (this.notified) {
+        // More was committed meanwhile: let a few ms of it gather into the next batch.
+        const wait = this.env.LIVE_COALESCE_MS - (Date.now() - readAt);
+        if (wait > 0) await this.sleep(wait);
+        continue;
+      }
       chase = chase > 0 && chase * 2 < this.env.LIVE_POLL_MS ? chase * 2 : 0;
       const woken = await this.sleep(chase > 0 ? chase : this.env.LIVE_POLL_MS, true);
       if (woken) chase = 5;
