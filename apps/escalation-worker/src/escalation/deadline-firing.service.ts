@@ -141,14 +141,6 @@ export class DeadlineFiring {
     return decisions.find((d) => d.deadline.id === deadlineId)?.outcome ?? null;
   }
 
-  /** True while the deadline row is pending (not fired, not stopped). */
-  async pending(deadlineId: string): Promise<boolean> {
-    const rows: unknown[] = await this.ds.query(
-      `SELECT 1 FROM escalation_deadlines d WHERE d.id = $1 AND ${PENDING}`, [deadlineId],
-    );
-    return rows.length > 0;
-  }
-
   /** Which of these deadline rows are still pending. */
   async pendingOf(deadlineIds: string[]): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.ds.query(
