@@ -122,6 +122,16 @@ async function measure(page: Page): Promise<PageResult> {
   );
 }
 
+type Cdp = { send: (method: never, params?: never) => Promise<unknown> };
+async function taskSeconds(cdp: unknown): Promise<number> {
+  const { metrics } = (await (cdp as Cdp).send('Performance.getMetrics' as never)) as { metrics: Array<{ name: string; value: number }> };
+  return metrics.find((m) => m.name === 'TaskDuration')?.value ?? Number.NaN;
+}
+async function chromiumCpuSeconds(cdp: unknown): Promise<number> {
+  const { processInfo } = (await (cdp as Cdp).send('SystemInfo.getProcessInfo' as never)) as { processInfo: Array<{ cpuTime: number }> };
+  return processInfo.reduce((a, p) => a + p.cpuTime, 0);
+}
+
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
@@ -131,6 +141,7 @@ const mb = (b: number): string => (b / 2 ** 20).toFixed(0);
 void (async () => {
   const stack = await startStack();
   const { browser, close } = await launchChromium();
+  const browserCdp = await browser.newBrowserCDPSession();
   const rows: string[] = [];
   try {
     for (const [label, width, height] of [
@@ -149,13 +160,22 @@ void (async () => {
       await page.waitForSelector('.shell[data-feed="live"]', { timeout: 20_000 });
       const cdp = await context.newCDPSession(page);
       await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('Performance.enable');
+      // CPU the page costs, whatever the frame rate the machine allows: the renderer's main thread busy
+      // time (Performance.getMetrics TaskDuration) and all of Chromium's processes (SystemInfo), over the whole run.
+      const busy0 = await taskSeconds(cdp);
+      const cpu0 = await chromiumCpuSeconds(browserCdp);
+      const wall0 = Date.now();
       const r = await measure(page);
+      const wall = (Date.now() - wall0) / 1000;
+      const busy = (await taskSeconds(cdp)) - busy0;
+      const cpu = (await chromiumCpuSeconds(browserCdp)) - cpu0;
       await cdp.send('HeapProfiler.collectGarbage');
       const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
       const f = r.frames;
       const long = f.filter((x) => x > 50).length;
       rows.push(
-        `| ${label} | ${r.firstRenderMs.toFixed(0)} ms | ${r.applied} in ${SECONDS} s | ${pct(f, 50).toFixed(1)} / ${pct(f, 95).toFixed(1)} / ${pct(f, 99).toFixed(1)} / ${Math.max(...f).toFixed(0)} ms | ${(1000 / (f.reduce((a, b) => a + b, 0) / f.length)).toFixed(0)} | ${long} | ${mb(r.heapBefore)} → ${mb(usedSize)} MB |`,
+        `| ${label} | ${r.firstRenderMs.toFixed(0)} ms | ${r.applied} in ${SECONDS} s | ${pct(f, 50).toFixed(1)} / ${pct(f, 95).toFixed(1)} / ${pct(f, 99).toFixed(1)} / ${Math.max(...f).toFixed(0)} ms | ${(1000 / (f.reduce((a, b) => a + b, 0) / f.length)).toFixed(0)} | ${long} | ${mb(r.heapBefore)} → ${mb(usedSize)} MB | ${((busy / wall) * 100).toFixed(0)} % | ${(cpu / wall).toFixed(2)} |`,
       );
       console.log(rows.at(-1));
       await context.close();
@@ -174,10 +194,13 @@ Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu
 The videowall (\`VIEWER\`) with ${N.toLocaleString('en')} open occurrences spread over Porto, injected into the console's store as a
 REST snapshot would be (canvas layer + supercluster, KPI tiles, urgent list, ticker), then ${RATE} live updates per second
 for ${SECONDS} s (new version, priority and escalation changes) applied as the live feed applies them. Frame times are
-sampled with \`requestAnimationFrame\`; heap is the JS heap after a forced GC.
+sampled with \`requestAnimationFrame\`; heap is the JS heap after a forced GC. Main thread busy: the renderer main
+thread's task time over the run (first render + updates); Chromium CPU: CPU seconds per second of all Chromium processes
+(renderer, compositor, GPU/software rasteriser) over the same run. Frame times depend on what else the 2 cores are doing;
+the CPU columns much less.
 
-| screen | first full render | updates applied | frame time p50 / p95 / p99 / max | mean fps | frames > 50 ms | JS heap before → after |
-|---|---|---|---|---|---|---|
+| screen | first full render | updates applied | frame time p50 / p95 / p99 / max | mean fps | frames > 50 ms | JS heap before → after | main thread busy | Chromium CPU (cores) |
+|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 First full render: from handing the snapshot to the store (cluster index built) to the map's canvas painted; the KPI

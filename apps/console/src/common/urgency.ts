@@ -50,6 +50,52 @@ export function byUrgency(department?: Department | null): (a: OccurrenceView, b
     a.createdAt.localeCompare(b.createdAt);
 }
 
+interface Keyed {
+  o: OccurrenceView;
+  level: number;
+  priority: number;
+  due: number;
+}
+
+function keyed(o: OccurrenceView, department?: Department | null): Keyed {
+  const d = nextDeadline(o, department);
+  return { o, level: LEVEL_RANK[o.escalationLevel], priority: PRIORITY_RANK[o.priority], due: d ? Date.parse(d.dueAt) : Number.POSITIVE_INFINITY };
+}
+
+function compareKeyed(a: Keyed, b: Keyed): number {
+  return b.level - a.level || a.priority - b.priority || a.due - b.due || a.o.createdAt.localeCompare(b.o.createdAt);
+}
+
+/**
+ * The same order as byUrgency, with each occurrence's deadline worked out once instead of at every
+ * comparison (10,000 open occurrences: one pass of Date.parse, not one per comparison).
+ */
+export function sortByUrgency(items: Iterable<OccurrenceView>, department?: Department | null): OccurrenceView[] {
+  const keys: Keyed[] = [];
+  for (const o of items) keys.push(keyed(o, department));
+  return keys.sort(compareKeyed).map((k) => k.o);
+}
+
+/** The `k` most urgent, in byUrgency order, in one pass (no sort of the whole set). */
+export function mostUrgent(items: Iterable<OccurrenceView>, k: number, department?: Department | null): OccurrenceView[] {
+  const top: Keyed[] = [];
+  for (const o of items) {
+    if (top.length === k) {
+      // Cheap rejection before working out the deadline: below the worst kept on level or priority.
+      const worst = top[k - 1];
+      const level = LEVEL_RANK[o.escalationLevel];
+      if (level < worst.level || (level === worst.level && PRIORITY_RANK[o.priority] > worst.priority)) continue;
+    }
+    const c = keyed(o, department);
+    if (top.length === k && compareKeyed(c, top[k - 1]) >= 0) continue;
+    let i = top.length;
+    while (i > 0 && compareKeyed(c, top[i - 1]) < 0) i--;
+    top.splice(i, 0, c);
+    if (top.length > k) top.pop();
+  }
+  return top.map((t) => t.o);
+}
+
 /** "mm:ss" or "h:mm:ss" until (positive) or since (negative) a deadline. */
 export function formatCountdown(ms: number): string {
   const neg = ms < 0;

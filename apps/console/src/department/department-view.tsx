@@ -6,7 +6,7 @@ import { Countdown } from '../common/countdown';
 import { describeError } from '../common/describe-error';
 import { EscalationBadge, PriorityBadge } from '../common/priority-badge';
 import { useToasts } from '../common/toasts';
-import { assignmentOf, byUrgency } from '../common/urgency';
+import { assignmentOf, sortByUrgency } from '../common/urgency';
 import { DEPARTMENT_LABELS, STATUS_LABELS } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useNow, useStoreRevision } from '../live/live-context';
@@ -21,10 +21,10 @@ export function DepartmentView({ api, department }: { api: ApiClient; department
 
   const items = useMemo(() => {
     void revision;
-    return store
-      .list()
-      .filter((o) => o.assignments.some((a) => a.department === department && a.state !== 'RELEASED'))
-      .sort(byUrgency(department));
+    return sortByUrgency(
+      store.list().filter((o) => o.assignments.some((a) => a.department === department && a.state !== 'RELEASED')),
+      department,
+    );
   }, [store, revision, department]);
 
   useEffect(

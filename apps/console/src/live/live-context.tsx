@@ -90,9 +90,42 @@ export function useLive(): LiveContextValue {
   return ctx;
 }
 
-/** Re-renders on every (batched) store change; returns the store's revision. */
-export function useStoreRevision(store: OccurrenceStore): number {
-  return useSyncExternalStore(store.subscribe, store.getRevision);
+/**
+ * Re-renders on store changes; returns the store's revision. The first change after a quiet spell
+ * renders at once (an operator's own command shows immediately); under a burst of live events the
+ * component renders at most every `minIntervalMs`, not once per event or per frame.
+ */
+export function useStoreRevision(store: OccurrenceStore, minIntervalMs = STORE_RENDER_MS): number {
+  const subscribe = useMemo(() => throttledSubscribe(store, minIntervalMs), [store, minIntervalMs]);
+  return useSyncExternalStore(subscribe, store.getRevision);
+}
+
+const STORE_RENDER_MS = 250;
+
+/** A store subscription that tells `notify` on the leading edge, then at most once per interval. */
+export function throttledSubscribe(store: OccurrenceStore, minIntervalMs: number): (notify: () => void) => () => void {
+  return (notify) => {
+    let last = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const unsubscribe = store.subscribe(() => {
+      if (timer) return;
+      const wait = last + minIntervalMs - Date.now();
+      if (wait <= 0) {
+        last = Date.now();
+        notify();
+        return;
+      }
+      timer = setTimeout(() => {
+        timer = null;
+        last = Date.now();
+        notify();
+      }, wait);
+    });
+    return () => {
+      if (timer) clearTimeout(timer);
+      unsubscribe();
+    };
+  };
 }
 
 /** A clock that ticks every `ms` (countdowns). */

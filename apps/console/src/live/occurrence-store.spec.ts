@@ -59,6 +59,27 @@ describe('OccurrenceStore', () => {
     expect(seen.mock.calls[0][0].id).toBe(fresh.id);
   });
 
+  it('tells the map apart: a new place or membership rebuilds the clusters, a new priority only redraws, a note neither', () => {
+    const store = new OccurrenceStore(syncSchedule);
+    const o = occurrence();
+    store.apply(liveEvent('2.1', o));
+    const at = (): [number, number] => [store.structureRevision, store.appearanceRevision];
+    let [s, a] = at();
+    store.apply(liveEvent('2.2', { ...o, version: 2, updatedAt: '2026-11-27T10:01:00.000Z' }, 'NOTE_ADDED'));
+    expect(at()).toEqual([s, a]);
+    store.apply(liveEvent('2.3', { ...o, version: 3, priority: 'P1' }));
+    expect(at()).toEqual([s, a + 1]);
+    [s, a] = at();
+    store.apply(liveEvent('2.4', { ...o, version: 4, priority: 'P1', escalationLevel: 'L2' }, 'ESCALATED'));
+    expect(at()).toEqual([s, a + 1]);
+    [s, a] = at();
+    store.apply(liveEvent('2.5', { ...o, version: 5, priority: 'P1', escalationLevel: 'L2', location: { ...o.location, lat: 41.16 } }));
+    expect(at()).toEqual([s + 1, a + 1]);
+    [s, a] = at();
+    store.apply(liveEvent('2.6', { ...o, version: 6, status: 'RESOLVED' }, 'RESOLVED'));
+    expect(at()).toEqual([s + 1, a + 1]);
+  });
+
   it('batches listener notifications', () => {
     const queued: Array<() => void> = [];
     const store = new OccurrenceStore((fn) => queued.push(fn));

@@ -28,8 +28,10 @@ export class OccurrenceStore {
   private touched: Map<string, OccurrenceView> | null = null;
   private scheduled = false;
   private revision = 0;
-  /** Bumped when what the map clusters on changes: membership, place, priority, escalation. */
+  /** Bumped when what the map clusters on changes: membership and place (the cluster index is rebuilt). */
   structureRevision = 0;
+  /** Bumped when what the map draws changes: the above, priority, escalation level, category (a redraw, no rebuild). */
+  appearanceRevision = 0;
   events: LiveOccurrenceEvent[] = [];
   loaded = false;
 
@@ -81,6 +83,7 @@ export class OccurrenceStore {
     for (const o of items) if (isOpen(o)) this.open.set(o.id, o);
     for (const o of touched.values()) this.upsert(o);
     this.structureRevision++;
+    this.appearanceRevision++;
     this.loaded = true;
     this.changed();
   }
@@ -127,12 +130,9 @@ export class OccurrenceStore {
     const cur = this.open.get(o.id) ?? this.departed.get(o.id);
     if (cur && cur.version > o.version) return false;
     const wasOpen = this.open.has(o.id);
-    if (
-      wasOpen !== isOpen(o) ||
-      (cur && (cur.priority !== o.priority || cur.escalationLevel !== o.escalationLevel || cur.location.lat !== o.location.lat || cur.location.lon !== o.location.lon))
-    ) {
-      this.structureRevision++;
-    }
+    const moved = wasOpen !== isOpen(o) || (cur !== undefined && (cur.location.lat !== o.location.lat || cur.location.lon !== o.location.lon));
+    if (moved) this.structureRevision++;
+    if (moved || (cur && (cur.priority !== o.priority || cur.escalationLevel !== o.escalationLevel || cur.category !== o.category))) this.appearanceRevision++;
     if (isOpen(o)) {
       this.departed.delete(o.id);
       this.open.set(o.id, o);

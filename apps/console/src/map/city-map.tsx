@@ -57,7 +57,9 @@ export function CityMap(props: CityMapProps): ReactNode {
     const m = L.map(el.current, {
       zoomControl: !videowall,
       attributionControl: true,
-      preferCanvas: true,
+      // Parishes and the municipality outline are SVG: static, rasterised once into the map pane's tiles.
+      // (On a Leaflet canvas they were re-uploaded at every commit of the occurrence canvases: ~4 ms a frame at 4K.)
+      preferCanvas: false,
       zoomSnap: 0.25,
       keyboard: !videowall,
       fadeAnimation: false,

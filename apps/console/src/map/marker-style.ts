@@ -46,7 +46,7 @@ export const GLYPH_LEGEND: Array<{ glyph: string; pt: string; en: string }> = [
 ];
 
 /** Draws a priority shape centred at (x, y). */
-export function drawShape(ctx: CanvasRenderingContext2D, priority: Priority, x: number, y: number, r: number): void {
+export function drawShape(ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D, priority: Priority, x: number, y: number, r: number): void {
   const s = PRIORITY_STYLE[priority];
   ctx.beginPath();
   switch (s.shape) {

@@ -1,23 +1,23 @@
 import L from 'leaflet';
 import Supercluster from 'supercluster';
-import type { EscalationLevel, OccurrenceView, Priority } from '@cgi/shared';
+import type { EscalationLevel, Priority } from '@cgi/shared';
 import { levelRank, priorityRank } from '../common/urgency';
 import type { OccurrenceStore } from '../live/occurrence-store';
-import { ESCALATION_COLOR, PRIORITY_STYLE, categoryGlyph, drawShape } from './marker-style';
+import { categoryGlyph } from './marker-style';
+import { SpriteCache } from './marker-sprites';
 
 interface PointProps {
   id: string;
-  p: number;
-  l: number;
-}
-interface ClusterProps {
-  p: number;
-  l: number;
 }
 
 const PRIORITIES: Priority[] = ['P1', 'P1', 'P2', 'P3', 'P4'];
 const LEVELS: EscalationLevel[] = ['L0', 'L1', 'L2', 'L3'];
+/** Cluster index rebuilds (membership or place changed) at most this often, longer when a rebuild is slow. */
 const REBUILD_MS = 400;
+/** Redraws caused by live updates (priority, escalation) at most this often: 10 Hz is plenty for the eye. */
+const REFRESH_MS = 100;
+/** Canvas pixel budget (a 4K screen at ratio 1): beyond it the ratio drops instead of the frame rate. */
+const MAX_CANVAS_PIXELS = 3840 * 2160;
 
 export interface OccurrenceLayerOptions {
   /** Marker radius in CSS pixels (the videowall draws larger). */
@@ -30,41 +30,55 @@ interface Drawn {
   x: number;
   y: number;
   r: number;
+  priority: Priority;
+  level: EscalationLevel;
   id?: string;
+  glyph?: string;
   clusterId?: number;
+  count?: number;
   lat: number;
   lon: number;
 }
 
 /**
- * Every open occurrence on one canvas: supercluster groups them by zoom (the cluster takes the
- * highest priority and escalation of its members), the canvas draws a few hundred shapes per frame
- * instead of thousands of DOM markers. Escalated occurrences pulse with their level's colour.
+ * Every open occurrence on two canvases: supercluster groups them by zoom (the cluster shows the
+ * highest priority and escalation of its members), markers are stamped from pre-rendered sprites,
+ * a few hundred per frame instead of thousands of DOM markers. Escalated occurrences get a ring on
+ * a second canvas that blinks by CSS (the compositor's work, no redraw) with their level written beside
+ * them on the first.
+ *
+ * Nothing is drawn per event: live updates are coalesced (the store tells once per frame, the layer
+ * redraws at most every REFRESH_MS), the cluster index is rebuilt only when membership or places
+ * change (throttled), a priority or escalation change only redraws, and a canvas whose content would
+ * be identical is not touched (at 4K, rasterising and committing a changed canvas is the frame's cost).
  */
 export class OccurrenceLayer extends L.Layer {
-  private canvas!: HTMLCanvasElement;
-  private index = new Supercluster<PointProps, ClusterProps>({
-    radius: 48,
-    maxZoom: 16,
-    map: (p) => ({ p: p.p, l: p.l }),
-    reduce: (acc, p) => {
-      acc.p = Math.min(acc.p, p.p);
-      acc.l = Math.max(acc.l, p.l);
-    },
-  });
+  private markers!: HTMLCanvasElement;
+  private rings!: HTMLCanvasElement;
+  /** Geometry only: priority and escalation of clusters are worked out from their members at draw time. */
+  private index = new Supercluster<PointProps>({ radius: 48, maxZoom: 16 });
+  /** Members of each cluster drawn since the last build (cluster ids are per build). */
+  private leaves = new Map<number, string[]>();
   private indexRevision = -1;
+  private appearanceRevision = -1;
   private lastBuild = 0;
+  private lastRefresh = 0;
   /** Rebuilds take at most ~10% of the time: the throttle grows with the cost of the last one. */
   private rebuildEvery = REBUILD_MS;
-  private pulseTimer: ReturnType<typeof setTimeout> | null = null;
   private rebuildTimer: ReturnType<typeof setTimeout> | null = null;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private frame: number | null = null;
-  private pulsing = false;
   private drawn: Drawn[] = [];
+  private markersKey = '';
+  private ringsKey = '';
+  private ratio = 0;
+  private sprites = new SpriteCache(1);
   private unsubscribe: (() => void) | null = null;
   private hidden = false;
   /** Frames drawn (the benchmark reads it). */
   draws = 0;
+  /** Canvas repaints (markers or rings changed). */
+  paints = 0;
 
   constructor(
     private readonly store: OccurrenceStore,
@@ -75,7 +89,7 @@ export class OccurrenceLayer extends L.Layer {
 
   /** True when the occurrence is on screen now, alone or inside a drawn cluster (tests, benchmark). */
   isDrawn(id: string): boolean {
-    return this.drawn.some((d) => d.id === id || (d.clusterId !== undefined && this.index.getLeaves(d.clusterId, Infinity).some((l) => l.properties.id === id)));
+    return this.drawn.some((d) => d.id === id || (d.clusterId !== undefined && this.leavesOf(d.clusterId).includes(id)));
   }
 
   setHighlight(id: string | null): void {
@@ -84,9 +98,13 @@ export class OccurrenceLayer extends L.Layer {
   }
 
   override onAdd(map: L.Map): this {
-    this.canvas = L.DomUtil.create('canvas', 'occurrence-canvas') as HTMLCanvasElement;
-    this.canvas.setAttribute('aria-hidden', 'true');
-    map.getContainer().appendChild(this.canvas);
+    const container = map.getContainer();
+    this.rings = L.DomUtil.create('canvas', 'occurrence-canvas occurrence-canvas--rings') as HTMLCanvasElement;
+    this.markers = L.DomUtil.create('canvas', 'occurrence-canvas') as HTMLCanvasElement;
+    for (const c of [this.rings, this.markers]) {
+      c.setAttribute('aria-hidden', 'true');
+      container.appendChild(c);
+    }
     map.on('move zoomend viewreset resize', this.requestDraw, this);
     map.on('zoomstart', this.hide, this);
     map.on('zoomend', this.show, this);
@@ -103,32 +121,42 @@ export class OccurrenceLayer extends L.Layer {
     map.off('click', this.onClick, this);
     this.unsubscribe?.();
     if (this.rebuildTimer) clearTimeout(this.rebuildTimer);
-    if (this.pulseTimer) clearTimeout(this.pulseTimer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     if (this.frame !== null) cancelAnimationFrame(this.frame);
-    this.canvas.remove();
+    this.markers.remove();
+    this.rings.remove();
     return this;
   }
 
   private hide(): void {
     this.hidden = true;
-    this.canvas.style.visibility = 'hidden';
+    this.markers.style.visibility = 'hidden';
+    this.rings.style.visibility = 'hidden';
   }
 
   private show(): void {
     this.hidden = false;
-    this.canvas.style.visibility = 'visible';
+    this.markers.style.visibility = 'visible';
+    this.rings.style.visibility = 'visible';
     this.requestDraw();
   }
 
-  /** Rebuilds the cluster index when membership, place, priority or escalation changed; redraws otherwise. */
+  /** Rebuilds the index when membership or places changed; redraws (throttled) when only looks changed. */
   private onStoreChange(): void {
-    if (this.store.structureRevision === this.indexRevision) {
-      this.requestDraw();
+    if (this.store.structureRevision !== this.indexRevision) {
+      const since = Date.now() - this.lastBuild;
+      if (since >= this.rebuildEvery) this.rebuild();
+      else if (!this.rebuildTimer) this.rebuildTimer = setTimeout(() => this.rebuild(), this.rebuildEvery - since);
       return;
     }
-    const since = Date.now() - this.lastBuild;
-    if (since >= this.rebuildEvery) this.rebuild();
-    else if (!this.rebuildTimer) this.rebuildTimer = setTimeout(() => this.rebuild(), this.rebuildEvery - since);
+    if (this.store.appearanceRevision === this.appearanceRevision || this.refreshTimer) return;
+    const since = Date.now() - this.lastRefresh;
+    if (since >= REFRESH_MS) this.requestDraw();
+    else
+      this.refreshTimer = setTimeout(() => {
+        this.refreshTimer = null;
+        this.requestDraw();
+      }, REFRESH_MS - since);
   }
 
   private rebuild(): void {
@@ -139,16 +167,22 @@ export class OccurrenceLayer extends L.Layer {
       this.indexRevision = this.store.structureRevision;
       const features: Array<Supercluster.PointFeature<PointProps>> = [];
       this.store.forEachOpen((o) => {
-        features.push({
-          type: 'Feature',
-          properties: { id: o.id, p: priorityRank(o.priority), l: levelRank(o.escalationLevel) },
-          geometry: { type: 'Point', coordinates: [o.location.lon, o.location.lat] },
-        });
+        features.push({ type: 'Feature', properties: { id: o.id }, geometry: { type: 'Point', coordinates: [o.location.lon, o.location.lat] } });
       });
       this.index.load(features);
+      this.leaves.clear();
       this.rebuildEvery = Math.max(REBUILD_MS, (performance.now() - started) * 10);
     }
     this.requestDraw();
+  }
+
+  private leavesOf(clusterId: number): string[] {
+    let ids = this.leaves.get(clusterId);
+    if (!ids) {
+      ids = this.index.getLeaves(clusterId, Infinity).map((l) => l.properties.id);
+      this.leaves.set(clusterId, ids);
+    }
+    return ids;
   }
 
   private requestDraw = (): void => {
@@ -159,106 +193,121 @@ export class OccurrenceLayer extends L.Layer {
     });
   };
 
-  private draw(): void {
-    const map = this._map;
-    if (!map || this.hidden) return;
-    this.draws++;
-    const size = map.getSize();
-    const dpr = window.devicePixelRatio || 1;
-    if (this.canvas.width !== size.x * dpr || this.canvas.height !== size.y * dpr) {
-      this.canvas.width = size.x * dpr;
-      this.canvas.height = size.y * dpr;
-      this.canvas.style.width = `${size.x}px`;
-      this.canvas.style.height = `${size.y}px`;
-    }
-    const ctx = this.canvas.getContext('2d');
-    if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, size.x, size.y);
+  /** What is on screen now: clusters and points in view, most urgent last (drawn on top). */
+  private collect(map: L.Map): Drawn[] {
     const b = map.getBounds().pad(0.1);
     const zoom = Math.round(map.getZoom());
-    const items = this.index.getClusters([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom);
     const r = this.opts.radius;
-    const t = performance.now();
-    const pulse = (Math.sin(t / 220) + 1) / 2;
-    let anyEscalated = false;
-    this.drawn = [];
-    // Lowest priority first so the most urgent are drawn on top.
-    items.sort((a, b2) => b2.properties.p - a.properties.p || a.properties.l - b2.properties.l);
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    for (const f of items) {
+    const out: Drawn[] = [];
+    for (const f of this.index.getClusters([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom)) {
       const [lon, lat] = f.geometry.coordinates;
       const pt = map.latLngToContainerPoint([lat, lon]);
-      const props = f.properties as PointProps & ClusterProps & Partial<Supercluster.ClusterProperties>;
-      const level = LEVELS[props.l] ?? 'L0';
-      const priority = PRIORITIES[props.p] ?? 'P3';
-      const ring = ESCALATION_COLOR[level];
-      if (props.cluster) {
-        const count = props.point_count ?? 0;
-        const cr = r * (1.2 + Math.min(1.6, Math.log10(count + 1) * 0.7));
-        if (ring) {
-          anyEscalated = true;
-          this.drawRing(ctx, pt.x, pt.y, cr, ring, pulse, level);
+      const x = Math.round(pt.x);
+      const y = Math.round(pt.y);
+      const props = f.properties as PointProps & Partial<Supercluster.ClusterProperties>;
+      if (props.cluster && props.cluster_id !== undefined) {
+        let p = 9;
+        let l = 0;
+        for (const id of this.leavesOf(props.cluster_id)) {
+          const o = this.store.get(id);
+          if (!o) continue;
+          p = Math.min(p, priorityRank(o.priority));
+          l = Math.max(l, levelRank(o.escalationLevel));
         }
-        ctx.beginPath();
-        ctx.arc(pt.x, pt.y, cr, 0, Math.PI * 2);
-        ctx.fillStyle = 'rgba(16,24,36,0.9)';
-        ctx.fill();
-        ctx.lineWidth = Math.max(3, r / 3);
-        ctx.strokeStyle = PRIORITY_STYLE[priority].color;
-        ctx.stroke();
-        ctx.fillStyle = '#ffffff';
-        ctx.font = `700 ${Math.round(cr * 0.8)}px system-ui, sans-serif`;
-        ctx.fillText(count >= 10000 ? `${Math.round(count / 1000)}k` : String(count), pt.x, pt.y + 1);
-        this.drawn.push({ x: pt.x, y: pt.y, r: cr, clusterId: props.cluster_id, lat, lon });
+        const count = props.point_count ?? 0;
+        const cr = Math.round(r * (1.2 + Math.min(1.6, Math.log10(count + 1) * 0.7)));
+        out.push({ x, y, r: cr, priority: PRIORITIES[p] ?? 'P3', level: LEVELS[l] ?? 'L0', clusterId: props.cluster_id, count, lat, lon });
         continue;
       }
       const o = this.store.get(props.id);
       if (!o) continue;
-      if (ring) {
-        anyEscalated = true;
-        this.drawRing(ctx, pt.x, pt.y, r, ring, pulse, level);
+      out.push({ x, y, r, priority: o.priority, level: o.escalationLevel, id: o.id, glyph: categoryGlyph(o.category), lat, lon });
+    }
+    out.sort((a, b2) => priorityRank(b2.priority) - priorityRank(a.priority) || levelRank(a.level) - levelRank(b2.level));
+    return out;
+  }
+
+  private draw(): void {
+    const map = this._map;
+    if (!map || this.hidden) return;
+    this.draws++;
+    this.lastRefresh = Date.now();
+    this.appearanceRevision = this.store.appearanceRevision;
+    const size = map.getSize();
+    const ratio = Math.min(2, window.devicePixelRatio || 1, Math.sqrt(MAX_CANVAS_PIXELS / Math.max(1, size.x * size.y)));
+    let resized = false;
+    if (ratio !== this.ratio) {
+      this.ratio = ratio;
+      this.sprites = new SpriteCache(ratio);
+      resized = true;
+    }
+    for (const c of [this.markers, this.rings]) {
+      const w = Math.round(size.x * ratio);
+      const h = Math.round(size.y * ratio);
+      if (c.width !== w || c.height !== h) {
+        c.width = w;
+        c.height = h;
+        c.style.width = `${size.x}px`;
+        c.style.height = `${size.y}px`;
+        resized = true;
       }
-      this.drawPoint(ctx, o, pt.x, pt.y, r);
-      this.drawn.push({ x: pt.x, y: pt.y, r, id: o.id, lat, lon });
     }
-    this.pulsing = anyEscalated;
-    // The pulse animates at ~15 fps: enough for the eye, a fraction of the drawing cost.
-    if (this.pulsing && !this.pulseTimer) {
-      this.pulseTimer = setTimeout(() => {
-        this.pulseTimer = null;
-        this.requestDraw();
-      }, 66);
+    const items = this.collect(map);
+    this.drawn = items;
+    const highlight = this.opts.highlight ?? '';
+    // A canvas is repainted only when what it shows changed (a live update often changes nothing visible).
+    let markersKey = `${size.x}x${size.y}|${highlight}`;
+    let ringsKey = `${size.x}x${size.y}`;
+    for (const d of items) {
+      markersKey += `|${d.x},${d.y},${d.r},${d.priority},${d.level},${d.glyph ?? d.count}`;
+      if (d.level !== 'L0') ringsKey += `|${d.x},${d.y},${d.r},${d.level}`;
+    }
+    if (resized || markersKey !== this.markersKey) {
+      this.markersKey = markersKey;
+      this.paintMarkers(items, highlight);
+    }
+    if (resized || ringsKey !== this.ringsKey) {
+      this.ringsKey = ringsKey;
+      this.paintRings(items);
     }
   }
 
-  private drawPoint(ctx: CanvasRenderingContext2D, o: OccurrenceView, x: number, y: number, r: number): void {
-    drawShape(ctx, o.priority, x, y, r);
-    if (this.opts.highlight === o.id) {
-      ctx.beginPath();
-      ctx.arc(x, y, r * 1.9, 0, Math.PI * 2);
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = '#ffffff';
-      ctx.stroke();
-    }
-    ctx.fillStyle = PRIORITY_STYLE[o.priority].text;
-    ctx.font = `800 ${Math.round(r * 1.15)}px system-ui, sans-serif`;
-    ctx.fillText(categoryGlyph(o.category), x, y + 1);
+  private context(c: HTMLCanvasElement): CanvasRenderingContext2D | null {
+    const ctx = c.getContext('2d');
+    if (!ctx) return null;
+    ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
+    ctx.clearRect(0, 0, c.width / this.ratio, c.height / this.ratio);
+    return ctx;
   }
 
-  private drawRing(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, color: string, pulse: number, level: EscalationLevel): void {
-    ctx.beginPath();
-    ctx.arc(x, y, r * (1.5 + pulse * 0.9), 0, Math.PI * 2);
-    ctx.lineWidth = level === 'L1' ? 3 : 5;
-    ctx.strokeStyle = color;
-    ctx.globalAlpha = 1 - pulse * 0.6;
-    ctx.stroke();
-    ctx.globalAlpha = 1;
-    // The level as text beside the marker (the colour is not the only signal).
-    ctx.font = `800 ${Math.round(r * 0.95)}px system-ui, sans-serif`;
-    ctx.fillStyle = color;
-    ctx.fillText(level, x + r * 2.3, y - r * 1.4);
+  private paintMarkers(items: Drawn[], highlight: string): void {
+    const ctx = this.context(this.markers);
+    if (!ctx) return;
+    this.paints++;
+    this.sprites.beginPaint();
+    for (const d of items) {
+      if (d.clusterId !== undefined) {
+        const count = d.count ?? 0;
+        this.sprites.cluster(ctx, d.priority, count >= 10000 ? `${Math.round(count / 1000)}k` : String(count), d.x, d.y, d.r, this.opts.radius);
+      } else {
+        this.sprites.marker(ctx, d.priority, d.glyph ?? '?', d.x, d.y, d.r);
+        if (d.id === highlight) {
+          ctx.beginPath();
+          ctx.arc(d.x, d.y, d.r * 1.9, 0, Math.PI * 2);
+          ctx.lineWidth = 3;
+          ctx.strokeStyle = '#ffffff';
+          ctx.stroke();
+        }
+      }
+      if (d.level !== 'L0') this.sprites.levelLabel(ctx, d.level, d.x + d.r * 2.3, d.y - d.r * 1.4, d.clusterId === undefined ? d.r : this.opts.radius);
+    }
+  }
+
+  private paintRings(items: Drawn[]): void {
+    const ctx = this.context(this.rings);
+    if (!ctx) return;
+    this.paints++;
+    for (const d of items) if (d.level !== 'L0') this.sprites.ring(ctx, d.level, d.x, d.y, Math.round(d.r * 1.8));
   }
 
   private onClick(e: L.LeafletMouseEvent): void {

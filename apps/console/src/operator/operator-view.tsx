@@ -2,7 +2,7 @@ import { useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { OccurrenceView } from '@cgi/shared';
 import type { ApiClient } from '../api/api-client';
 import { useReference } from '../api/reference';
-import { byUrgency } from '../common/urgency';
+import { sortByUrgency } from '../common/urgency';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useNow, useStoreRevision } from '../live/live-context';
 import { CityMap } from '../map/city-map';
@@ -30,7 +30,7 @@ export function OperatorView({ api, config, supervisor }: { api: ApiClient; conf
 
   const { triage, open } = useMemo(() => {
     void revision;
-    const all = store.list().sort(byUrgency());
+    const all = sortByUrgency(store.list());
     const q = query.trim().toLowerCase();
     const match = (o: OccurrenceView): boolean => !q || o.reference.toLowerCase().includes(q) || (o.location.address ?? '').toLowerCase().includes(q) || o.category.toLowerCase().includes(q);
     return {

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { OccurrenceView } from '@cgi/shared';
 import { useReference } from '../api/reference';
 import { sounds } from '../common/alarm';
-import { byUrgency, levelRank } from '../common/urgency';
+import { levelRank, mostUrgent } from '../common/urgency';
 import { LEVEL_LABELS } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useNow } from '../live/live-context';
@@ -35,7 +35,7 @@ export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode 
   const { kpis, urgent } = useMemo(() => {
     const open = store.list();
     const kpis = computeKpis(open, store.departedList(), now, startOfTodayLisbon(now));
-    const urgent = [...open].sort(byUrgency()).slice(0, URGENT_COUNT);
+    const urgent = mostUrgent(open, URGENT_COUNT);
     return { kpis, urgent };
     // Recomputed every second (now), whatever the rate of events.
   }, [store, now]);
