@@ -149,6 +149,7 @@ export function OccurrenceDetailPanel({ api, id, onClose, onSelect }: { api: Api
               {typeof e.payload.text === 'string' ? ` — ${e.payload.text}` : ''}
               {typeof e.payload.note === 'string' ? ` — ${e.payload.note}` : ''}
               {typeof e.payload.reason === 'string' ? ` — ${e.payload.reason}` : ''}
+              <OverrideText payload={e.payload} />
               {typeof e.payload.department === 'string' ? ` · ${label(DEPARTMENT_LABELS, e.payload.department)}` : ''}
               {typeof e.payload.level === 'string' ? ` · ${e.payload.level}` : ''}
             </li>
@@ -157,6 +158,20 @@ export function OccurrenceDetailPanel({ api, id, onClose, onSelect }: { api: Api
       </section>
     </aside>
   );
+}
+
+/** A ROUTING_OVERRIDDEN event carries the override (lead, priority, reason) beside the rules' decision. */
+function overrideOf(payload: Record<string, unknown>): { lead: string; priority: string; reason: string } | null {
+  const o = payload.override;
+  if (!o || typeof o !== 'object') return null;
+  const { lead, priority, reason } = o as Record<string, unknown>;
+  return typeof lead === 'string' && typeof priority === 'string' && typeof reason === 'string' ? { lead, priority, reason } : null;
+}
+
+function OverrideText({ payload }: { payload: Record<string, unknown> }): ReactNode {
+  const { label } = useI18n();
+  const o = overrideOf(payload);
+  return o ? ` — ${label(DEPARTMENT_LABELS, o.lead)} / ${o.priority} — ${o.reason}` : null;
 }
 
 function OverrideForm({ current, busy, onApply }: { current: OccurrenceView; busy: boolean; onApply: (b: { lead: Department; support: Department[]; priority: Priority; reason: string }) => Promise<boolean> }): ReactNode {

@@ -40,10 +40,14 @@ export function OperatorView({ api, config, supervisor }: { api: ApiClient; conf
   }, [store, revision, query]);
 
   const labels: Record<Tab, string> = { intake: t('intake'), triage: `${t('triageQueue')} (${triage.length})`, occurrences: `${t('occurrences')} (${store.size})`, levels: t('levels') };
+  // WAI-ARIA tabs: arrows (and Home/End) select the next tab and move the focus with it (roving tabindex).
   const onTabKey = (e: KeyboardEvent<HTMLButtonElement>): void => {
     const i = TABS.indexOf(tab);
-    if (e.key === 'ArrowRight') setTab(TABS[(i + 1) % TABS.length]);
-    if (e.key === 'ArrowLeft') setTab(TABS[(i + TABS.length - 1) % TABS.length]);
+    const next = { ArrowRight: TABS[(i + 1) % TABS.length], ArrowLeft: TABS[(i + TABS.length - 1) % TABS.length], Home: TABS[0], End: TABS[TABS.length - 1] }[e.key];
+    if (!next) return;
+    e.preventDefault();
+    setTab(next);
+    document.getElementById(`tab-${next}`)?.focus();
   };
 
   return (
