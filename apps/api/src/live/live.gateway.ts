@@ -60,6 +60,8 @@ export class LiveGateway implements OnApplicationBootstrap, OnModuleDestroy {
   private io?: Server;
   private nsp?: LiveNamespace;
   private pub?: Redis;
+  /** Set when the module is shutting down: nothing more is handed to Redis. */
+  private closing = false;
   private readonly sessions = new Map<string, LiveSession>();
   /** The relay position this node has received every message up to (null before the first). */
   private upTo: EventPosition | null = null;
@@ -110,6 +112,7 @@ export class LiveGateway implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closing = true;
     for (const s of this.sessions.values()) s.close();
     this.sessions.clear();
     if (this.io) {
@@ -117,7 +120,10 @@ export class LiveGateway implements OnApplicationBootstrap, OnModuleDestroy {
       await Promise.allSettled([this.io.of('/').adapter.close(), this.nsp?.adapter.close()]);
       this.io.engine.close();
     }
-    this.pub?.disconnect();
+    // QUIT after what is queued: the adapter publishes relay messages without awaiting them, so a
+    // disconnect() here would reject those in flight with no one to catch it (the process crashed
+    // on SIGTERM under load).
+    await this.pub?.quit().catch(() => this.pub?.disconnect());
   }
 
   /**
@@ -126,6 +132,7 @@ export class LiveGateway implements OnApplicationBootstrap, OnModuleDestroy {
    * nodes will see the gap in the `prev` chain and catch their sockets up from PostgreSQL).
    */
   publish(m: LiveRelayMessage): boolean {
+    if (this.closing) return false;
     const toRedis = this.pub?.status === 'ready';
     if (toRedis) this.nsp!.serverSideEmit('relay:message', m);
     this.onRelayMessage(m);
