@@ -5,37 +5,14 @@
  * Protection agent acknowledges and resolves in the department view. Screenshots in test-results/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { OccurrenceDetail } from '@cgi/shared';
-import { launchChromium, screenshotPath } from './support/browser';
-import { PASSWORD, startStack, type Stack, type StackUser } from './support/stack';
+import { screenshotPath } from './support/browser';
+import { useE2eSession } from './support/session';
 
-let stack: Stack;
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
-const contexts: BrowserContext[] = [];
+const e2e = useE2eSession();
 
-async function newPage(viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport, locale: 'pt-PT', timezoneId: 'Europe/Lisbon' });
-  contexts.push(context);
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
-  const page = await context.newPage();
-  page.on('pageerror', (e) => assert.fail(e.message));
-  return page;
-}
-
-async function openConsole(user: StackUser): Promise<Page> {
-  const page = await newPage({ width: 1400, height: 900 });
-  await page.goto(stack.baseUrl);
-  await page.fill('input[name=username]', user);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('.shell[data-feed="live"]', { timeout: 15_000 });
-  return page;
-}
-
-/** The status page is rendered by the server: reload until it says `words` (the command may still be in flight). */
 async function statusBecomes(page: Page, words: string): Promise<void> {
   const deadline = Date.now() + 5000;
   for (;;) {
@@ -47,20 +24,10 @@ async function statusBecomes(page: Page, words: string): Promise<void> {
   }
 }
 
-before(async () => {
-  stack = await startStack();
-  ({ browser, close: closeBrowser } = await launchChromium());
-});
-
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await closeBrowser?.();
-  await stack?.stop();
-});
 
 test('journey 1, the citizen: an Open311 report, then "in progress" and "resolved" with the note on the status page', async () => {
   // The Gabinete do Munícipe's integration key (created by an administrator).
-  const { key } = await stack.api<{ key: string }>('admin', 'POST', '/admin/api-keys', { clientName: 'Gabinete do Munícipe', scopes: ['occurrences:create'] });
+  const { key } = await e2e.stack.api<{ key: string }>('admin', 'POST', '/admin/api-keys', { clientName: 'Gabinete do Munícipe', scopes: ['occurrences:create'] });
   const form = new URLSearchParams({
     api_key: key,
     service_code: 'FALLEN_TREE',
@@ -70,32 +37,32 @@ test('journey 1, the citizen: an Open311 report, then "in progress" and "resolve
     description: 'Árvore caída a bloquear o passeio',
     email: 'municipe@example.org',
   });
-  const posted = await fetch(`${stack.baseUrl}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+  const posted = await fetch(`${e2e.stack.baseUrl}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
   assert.equal(posted.status, 201, await posted.clone().text());
   const [request] = (await posted.json()) as Array<{ service_request_id: string; status_url: string }>;
   assert.match(request.service_request_id, /^OC-/);
   // status_url carries PUBLIC_BASE_URL; the page is the API's own (path and token kept).
   const statusUrl = new URL(request.status_url);
   assert.equal(statusUrl.pathname, `/status/${request.service_request_id}`);
-  const statusPage = `${stack.baseUrl}${statusUrl.pathname}${statusUrl.search}`;
+  const statusPage = `${e2e.stack.baseUrl}${statusUrl.pathname}${statusUrl.search}`;
 
-  const citizen = await newPage({ width: 420, height: 860 });
+  const citizen = await e2e.newPage({ width: 420, height: 860 }, 'citizen');
   await citizen.goto(statusPage);
   assert.equal((await citizen.textContent('#estado'))?.trim(), 'Recebido');
   assert.equal(await citizen.locator('body').getByText('Rua de Santa Catarina').count(), 0, 'no address on the public page');
   await citizen.screenshot({ path: screenshotPath('c1-citizen-status-received'), fullPage: true });
   // Without the token: the same 404 as an unknown reference.
-  const noToken = await fetch(`${stack.baseUrl}${statusUrl.pathname}`);
+  const noToken = await fetch(`${e2e.stack.baseUrl}${statusUrl.pathname}`);
   assert.equal(noToken.status, 404);
 
   // The CGI triages and dispatches it (the workstation side is journey-1.e2e.ts).
-  const [found] = (await stack.api<{ items: OccurrenceDetail[] }>('operator', 'GET', `/occurrences?q=${request.service_request_id}`)).items;
+  const [found] = (await e2e.stack.api<{ items: OccurrenceDetail[] }>('operator', 'GET', `/occurrences?q=${request.service_request_id}`)).items;
   assert.equal(found.source, 'CITIZEN');
-  await stack.api('operator', 'POST', `/occurrences/${found.id}/triage`, {});
-  await stack.api('operator', 'POST', `/occurrences/${found.id}/dispatch`, {});
+  await e2e.stack.api('operator', 'POST', `/occurrences/${found.id}/triage`, {});
+  await e2e.stack.api('operator', 'POST', `/occurrences/${found.id}/dispatch`, {});
 
   // The Civil Protection agent acknowledges on their screen: the citizen's page says "in progress".
-  const agent = await openConsole('cp_agent');
+  const agent = await e2e.openConsole('cp_agent');
   const card = agent.locator(`[data-testid=assignment-card][data-reference="${request.service_request_id}"]`);
   await card.waitFor({ timeout: 5000 });
   await card.getByRole('button', { name: 'Aceitar' }).click();
@@ -120,7 +87,7 @@ test('journey 1, the citizen: an Open311 report, then "in progress" and "resolve
   await citizen.screenshot({ path: screenshotPath('c4-citizen-status-resolved'), fullPage: true });
 
   // Open311 says the same to the Gabinete.
-  const [state] = (await (await fetch(`${stack.baseUrl}/open311/v2/requests/${request.service_request_id}.json`)).json()) as Array<{ status: string; status_notes: string }>;
+  const [state] = (await (await fetch(`${e2e.stack.baseUrl}/open311/v2/requests/${request.service_request_id}.json`)).json()) as Array<{ status: string; status_notes: string }>;
   assert.equal(state.status, 'closed');
   assert.equal(state.status_notes, 'A árvore foi removida e o passeio está desimpedido. Obrigado.');
 });

@@ -4,47 +4,25 @@
  * Screenshots of every view go to test-results/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { OccurrenceDetail } from '@cgi/shared';
-import { launchChromium, screenshotPath } from './support/browser';
-import { PASSWORD, startStack, type Stack, type StackUser } from './support/stack';
+import { screenshotPath } from './support/browser';
+import { useE2eSession } from './support/session';
+import type { StackUser } from './support/stack';
 
-let stack: Stack;
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
-const contexts: BrowserContext[] = [];
+const e2e = useE2eSession();
 
+/** A logged-in console, with the live feed's websocket frames it receives. */
 async function openConsole(user: StackUser, viewport: { width: number; height: number }): Promise<{ page: Page; frames: string[] }> {
-  const context = await browser.newContext({ viewport, locale: 'pt-PT', timezoneId: 'Europe/Lisbon' });
-  contexts.push(context);
-  // No request may leave the machine (the tile server is off: CONSOLE_TILE_URL=none).
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
-  const page = await context.newPage();
   const frames: string[] = [];
-  page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
-  page.on('pageerror', (e) => assert.fail(`${user}: ${e.message}`));
-  await page.goto(stack.baseUrl);
-  await page.fill('input[name=username]', user);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('.shell[data-feed="live"]', { timeout: 15_000 });
+  const page = await e2e.openConsole(user, viewport, (p) => p.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload)))));
   return { page, frames };
 }
 
 const markerDrawn = (page: Page, id: string, timeout: number): Promise<unknown> =>
   page.waitForFunction((occId) => (window as unknown as { __cgiMap?: { layer: { isDrawn: (i: string) => boolean } } }).__cgiMap?.layer.isDrawn(occId) === true, id, { timeout });
 
-before(async () => {
-  stack = await startStack();
-  ({ browser, close: closeBrowser } = await launchChromium());
-});
-
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await closeBrowser?.();
-  await stack?.stop();
-});
 
 test('journey 1: a fallen tree reported by a citizen, seen live on the videowall, acknowledged by Civil Protection, never shown to Mobility', async () => {
   const videowall = await openConsole('videowall', { width: 1920, height: 1080 });
@@ -54,7 +32,7 @@ test('journey 1: a fallen tree reported by a citizen, seen live on the videowall
   await videowall.page.screenshot({ path: screenshotPath('01-videowall-empty') });
 
   // The Gabinete do Munícipe's report (citizen source: it waits for triage).
-  const report = await stack.api<OccurrenceDetail>('operator', 'POST', '/occurrences', {
+  const report = await e2e.stack.api<OccurrenceDetail>('operator', 'POST', '/occurrences', {
     category: 'FALLEN_TREE',
     source: 'CITIZEN',
     description: 'Árvore caída a bloquear o passeio',
@@ -93,7 +71,7 @@ test('journey 1: a fallen tree reported by a citizen, seen live on the videowall
   await card.locator('textarea').first().fill('Árvore removida, passeio desimpedido');
   await card.getByRole('button', { name: 'Resolver' }).click();
   await card.waitFor({ state: 'detached', timeout: 5000 });
-  const resolved = await stack.api<OccurrenceDetail>('operator', 'GET', `/occurrences/${report.id}`);
+  const resolved = await e2e.stack.api<OccurrenceDetail>('operator', 'GET', `/occurrences/${report.id}`);
   assert.equal(resolved.status, 'RESOLVED');
   await videowall.page.waitForSelector(`[data-testid=urgent-list] [data-reference="${report.reference}"]`, { state: 'detached', timeout: 5000 });
   await videowall.page.screenshot({ path: screenshotPath('07-videowall-resolved') });
@@ -111,7 +89,7 @@ test('a console that loses its connection shows the banner and catches up on rec
   await page.context().setOffline(true);
   await page.waitForSelector('[data-testid=feed-banner]', { timeout: 15_000 });
   await page.screenshot({ path: screenshotPath('09-feed-down-banner') });
-  const missed = await stack.api<OccurrenceDetail>('operator', 'POST', '/occurrences', {
+  const missed = await e2e.stack.api<OccurrenceDetail>('operator', 'POST', '/occurrences', {
     category: 'FLOODING',
     description: 'Passagem inferior inundada',
     location: { lat: 41.1487, lon: -8.5853, address: 'Estação de Campanhã' },

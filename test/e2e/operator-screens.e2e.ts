@@ -5,34 +5,17 @@
  * keyboard flow of the workstation. One stack for the file; screenshots in test-results/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { before, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { OccurrenceDetail } from '@cgi/shared';
-import { launchChromium, screenshotPath } from './support/browser';
-import { PASSWORD, startStack, type Stack, type StackUser } from './support/stack';
+import { screenshotPath } from './support/browser';
+import { useE2eSession } from './support/session';
 
-let stack: Stack;
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
-const contexts: BrowserContext[] = [];
+const e2e = useE2eSession();
 let supervisor: Page;
 
-async function openConsole(user: StackUser, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport, locale: 'pt-PT', timezoneId: 'Europe/Lisbon' });
-  contexts.push(context);
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
-  const page = await context.newPage();
-  page.on('pageerror', (e) => assert.fail(`${user}: ${e.message}`));
-  await page.goto(stack.baseUrl);
-  await page.fill('input[name=username]', user);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('.shell[data-feed="live"]', { timeout: 15_000 });
-  return page;
-}
-
 const report = (description: string, lat: number, lon: number, address: string): Promise<OccurrenceDetail> =>
-  stack.api<OccurrenceDetail>('operator', 'POST', '/occurrences', { category: 'FALLEN_TREE', description, location: { lat, lon, address } });
+  e2e.stack.api<OccurrenceDetail>('operator', 'POST', '/occurrences', { category: 'FALLEN_TREE', description, location: { lat, lon, address } });
 
 /** Opens an occurrence's detail from the "Ocorrências" tab, found by its reference. */
 async function openDetail(page: Page, reference: string): Promise<void> {
@@ -43,16 +26,9 @@ async function openDetail(page: Page, reference: string): Promise<void> {
 }
 
 before(async () => {
-  stack = await startStack();
-  ({ browser, close: closeBrowser } = await launchChromium());
-  supervisor = await openConsole('supervisor', { width: 1600, height: 1000 });
+  supervisor = await e2e.openConsole('supervisor', { width: 1600, height: 1000 });
 });
 
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await closeBrowser?.();
-  await stack?.stop();
-});
 
 test('override routing with a reason: the timeline shows it and the rules’ own decision is kept', async () => {
   const o = await report('Árvore caída sobre uma viatura', 41.1487, -8.5853, 'Estação de Campanhã');
@@ -77,7 +53,7 @@ test('override routing with a reason: the timeline shows it and the rules’ own
   assert.deepEqual(await detail.locator('.fired code').allTextContents(), fired);
   await supervisor.screenshot({ path: screenshotPath('o2-override-applied') });
 
-  const after = await stack.api<OccurrenceDetail>('operator', 'GET', `/occurrences/${o.id}`);
+  const after = await e2e.stack.api<OccurrenceDetail>('operator', 'GET', `/occurrences/${o.id}`);
   assert.equal(after.lead, 'FIRE');
   assert.equal(after.priority, 'P1');
   assert.deepEqual(after.routing.result, rules, 'the rules’ decision is kept beside the override');
@@ -99,15 +75,15 @@ test('merge a duplicate into the suggested nearby occurrence', async () => {
   await supervisor.waitForFunction(() => document.querySelector('[data-testid=timeline]')?.textContent?.includes('Fundida'));
   await supervisor.screenshot({ path: screenshotPath('o4-merged') });
 
-  const merged = await stack.api<OccurrenceDetail>('operator', 'GET', `/occurrences/${dup.id}`);
+  const merged = await e2e.stack.api<OccurrenceDetail>('operator', 'GET', `/occurrences/${dup.id}`);
   assert.equal(merged.status, 'MERGED');
   assert.equal(merged.parentId, first.id);
-  const parent = await stack.api<OccurrenceDetail>('operator', 'GET', `/occurrences/${first.id}`);
+  const parent = await e2e.stack.api<OccurrenceDetail>('operator', 'GET', `/occurrences/${first.id}`);
   assert.equal(parent.reportCount, 2);
 });
 
 test('the supervisor sets CRISIS for Campanhã and the videowall shows it live', async () => {
-  const videowall = await openConsole('videowall', { width: 1920, height: 1080 });
+  const videowall = await e2e.openConsole('videowall', { width: 1920, height: 1080 });
   const label = videowall.locator('.parish-label', { hasText: 'Campanhã' });
   await label.waitFor({ timeout: 10_000 });
   assert.ok(!(await label.getAttribute('class'))?.includes('level-crisis'));
