@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type {
   OccurrenceDetail,
-  OccurrenceFlags,
   AssignmentRole,
   AssignmentState,
   AssignmentView,
@@ -147,22 +146,13 @@ export function toOccurrenceView(r: ViewRow): OccurrenceView {
   };
 }
 
-/** Everything intake stores for a new occurrence. */
-export interface NewOccurrence {
-  id: string;
-  reference: string;
-  category: string;
-  priority: Priority;
-  status: OccurrenceStatus;
-  source: OccurrenceSource;
+/** Everything intake stores for a new occurrence: the view's own fields, and what goes beside them. */
+export interface NewOccurrence
+  extends Pick<OccurrenceView, 'id' | 'reference' | 'category' | 'priority' | 'status' | 'source' | 'flags' | 'description' | 'lead' | 'parentId'> {
   location: { lat: number; lon: number; address?: string | null };
   parishCode: string | null;
-  flags: OccurrenceFlags;
-  description: string;
-  lead: Department;
   ruleSetVersion: number;
   routing: RoutingDecision;
-  parentId: string | null;
   reporter: { name: string | null; phone: string | null; email: string | null } | null;
   at: Date;
   dispatch: NewDispatch | null;
