@@ -35,21 +35,6 @@ export function priorityRank(p: Priority): number {
   return PRIORITY_RANK[p];
 }
 
-/**
- * Most urgent first: L3 is pinned at the top, then escalation level, priority, and the nearest deadline.
- */
-export function byUrgency(department?: Department | null): (a: OccurrenceView, b: OccurrenceView) => number {
-  const due = (o: OccurrenceView): number => {
-    const d = nextDeadline(o, department);
-    return d ? Date.parse(d.dueAt) : Number.POSITIVE_INFINITY;
-  };
-  return (a, b) =>
-    LEVEL_RANK[b.escalationLevel] - LEVEL_RANK[a.escalationLevel] ||
-    PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
-    due(a) - due(b) ||
-    a.createdAt.localeCompare(b.createdAt);
-}
-
 interface Keyed {
   o: OccurrenceView;
   level: number;
@@ -64,6 +49,13 @@ function keyed(o: OccurrenceView, department?: Department | null): Keyed {
 
 function compareKeyed(a: Keyed, b: Keyed): number {
   return b.level - a.level || a.priority - b.priority || a.due - b.due || a.o.createdAt.localeCompare(b.o.createdAt);
+}
+
+/**
+ * Most urgent first: L3 is pinned at the top, then escalation level, priority, and the nearest deadline.
+ */
+export function byUrgency(department?: Department | null): (a: OccurrenceView, b: OccurrenceView) => number {
+  return (a, b) => compareKeyed(keyed(a, department), keyed(b, department));
 }
 
 /**
