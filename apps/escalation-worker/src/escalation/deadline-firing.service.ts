@@ -53,6 +53,18 @@ export interface FiringResult {
   decisions: DeadlineDecision[];
 }
 
+/** Rows by key, in their order (a batch holds hundreds of occurrences: one pass, not one filter each). */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
 const toDeadline = (r: DeadlineRecord): PendingDeadline =>
   ({ id: r.id, occurrenceId: r.occurrence_id, department: r.department, kind: r.kind, level: r.level, dueAt: r.due_at });
 
@@ -158,14 +170,16 @@ export class DeadlineFiring {
          FROM occurrence_assignments WHERE occurrence_id = ANY($1::uuid[])`,
       [ids],
     );
+    const assignmentsOf = groupBy(assignments, (a) => a.occurrence_id);
+    const rowsOf = groupBy(rows, (r) => r.occurrence_id);
     const decisions: DeadlineDecision[] = [];
     for (const id of ids) {
       const o = occurrences.get(id)!;
       const clock: OccurrenceClock = { status: o.status, leadDepartment: o.lead_department, resolvedAt: o.resolved_at };
-      const theirs: AssignmentClock[] = assignments.filter((a) => a.occurrence_id === id).map((a) => ({
+      const theirs: AssignmentClock[] = (assignmentsOf.get(id) ?? []).map((a) => ({
         department: a.department, state: a.state, acknowledgedAt: a.acknowledged_at, onSceneAt: a.on_scene_at, escalationLevel: a.escalation_level,
       }));
-      decisions.push(...decideDeadlines(rows.filter((r) => r.occurrence_id === id).map(toDeadline), clock, theirs));
+      decisions.push(...decideDeadlines((rowsOf.get(id) ?? []).map(toDeadline), clock, theirs));
     }
 
     // 1. Close every row, on the condition that it is still pending: anything else is a bug, and rolls back.
@@ -184,7 +198,7 @@ export class DeadlineFiring {
     if (n !== decisions.length) throw new Error(`escalation: ${decisions.length - n} deadline rows were no longer pending under their occurrence's lock`);
 
     const escalated = decisions.filter((d) => d.outcome === 'ESCALATED').map((d) => d.deadline);
-    if (escalated.length > 0) await this.writeEscalations(m, occurrences, assignments, escalated);
+    if (escalated.length > 0) await this.writeEscalations(m, occurrences, assignmentsOf, escalated);
 
     return decisions;
   }
@@ -201,7 +215,7 @@ export class DeadlineFiring {
   private async writeEscalations(
     m: EntityManager,
     occurrences: Map<string, LockedOccurrence>,
-    assignments: AssignmentRecord[],
+    assignmentsOf: Map<string, AssignmentRecord[]>,
     escalated: PendingDeadline[],
   ): Promise<void> {
     // 2. Levels: each assignment and occurrence to the highest level escalated (rows come in ladder order).
@@ -234,7 +248,7 @@ export class DeadlineFiring {
     const notes: Array<[string, string, string, string, string, string | null, string, string, string]> = [];
     const events: NewEvent[] = [];
     for (const d of escalated) {
-      const active = assignments.filter((x) => x.occurrence_id === d.occurrenceId && x.state !== 'RELEASED').map((x) => x.department);
+      const active = (assignmentsOf.get(d.occurrenceId) ?? []).filter((x) => x.state !== 'RELEASED').map((x) => x.department);
       const notice = escalationNotice(d, ladders.get(occurrences.get(d.occurrenceId)!.rule_set_version) ?? [], active);
       const webhooks: string[] = [];
       for (const channel of channels) {
