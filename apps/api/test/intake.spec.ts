@@ -141,6 +141,12 @@ describe('intake', () => {
     expect(res.status).toBe(200);
     expect(res.body.result).toMatchObject({ lead: 'FIRE', priority: 'P1' });
     expect(await counts()).toEqual(before);
+    // Nor does it reserve a reference number.
+    const seq = async (): Promise<string> => (await api.db.query(`SELECT last_value::text AS v FROM occurrence_reference_seq`)).rows[0].v;
+    const reserved = await seq();
+    await api.http().post('/api/v1/occurrences/routing-preview').set('authorization', api.auth('operator'))
+      .send({ category: 'NOISE', location: PLACES.paranhos, description: 'preview' });
+    expect(await seq()).toBe(reserved);
   });
 
   it('refuses unauthenticated and department roles', async () => {

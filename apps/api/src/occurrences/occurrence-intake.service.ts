@@ -9,8 +9,7 @@ import { DomainException } from '../common/domain.exception';
 import { Env } from '../config/env';
 import { queryPrepared } from '../database/prepared-query';
 import type { NewEvent } from '../events/event-log.service';
-import { LOCATE_POINT_SQL, ParishLocator, toLocatedPoint, type LocatedPoint, type LocatedRow } from '../geo/parish-locator.service';
-import { OperationalLevelService } from '../operational-levels/operational-level.service';
+import { LOCATE_POINT_SQL, toLocatedPoint, type LocatedPoint, type LocatedRow } from '../geo/parish-locator.service';
 import { RuleSetService, type LoadedRuleSet } from '../rules/rule-set.service';
 import { AssignmentWriter } from './assignment-writer';
 import type { CreateOccurrenceDto } from './dto/create-occurrence.dto';
@@ -50,18 +49,13 @@ export class OccurrenceIntakeService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly env: Env,
     private readonly rules: RuleSetService,
-    private readonly locator: ParishLocator,
-    private readonly levels: OperationalLevelService,
     private readonly repo: OccurrenceRepository,
     private readonly assignments: AssignmentWriter,
   ) {}
 
   /** Routes without storing anything: the console's preview before submit. */
   async preview(dto: Pick<CreateOccurrenceDto, 'category' | 'source' | 'location' | 'flags'>): Promise<RoutingDecision> {
-    const m = this.ds.manager;
-    const ruleSet = await this.rules.active(m);
-    const place = await this.locate(m, dto.location.lat, dto.location.lon);
-    const level = await this.levels.levelAt(m, place.parishCode);
+    const { ruleSet, place, level } = await this.context(this.ds.manager, dto.location.lat, dto.location.lon, false);
     return this.decide(ruleSet, dto.category, dto.source ?? 'OPERATOR', normaliseFlags(dto.flags), place.parishCode, level);
   }
 
@@ -81,7 +75,7 @@ export class OccurrenceIntakeService {
     const flags = normaliseFlags(dto.flags);
     const by = actorLabel(actor);
     const store = async (m: EntityManager): Promise<IntakeResult> => {
-      const { ruleSet, place, level, sequence } = await this.context(m, dto.location.lat, dto.location.lon);
+      const { ruleSet, place, level, sequence } = await this.context(m, dto.location.lat, dto.location.lon, true);
       const decision = this.decide(ruleSet, dto.category, source, flags, place.parishCode, level);
       const parent = source === 'CITIZEN' ? await this.linkDuplicate(m, ruleSet, dto) : null;
       const now = new Date();
@@ -132,7 +126,7 @@ export class OccurrenceIntakeService {
     source: OccurrenceSource,
     flags: OccurrenceFlags,
     parishCode: string | null,
-    operationalLevel: Awaited<ReturnType<OperationalLevelService['levelAt']>>,
+    operationalLevel: OperationalLevel,
   ): RoutingDecision {
     try {
       return route({ category, source, flags, parishCode, operationalLevel }, ruleSet);
@@ -146,31 +140,28 @@ export class OccurrenceIntakeService {
     }
   }
 
-  /** Locates the point; too far from Porto to be the CGI's is refused (governance.md §4.5 keeps the near ones). */
   /**
    * Everything intake reads before it writes, in one round trip (the hot path is bound by round
-   * trips): the rule set in force, the parish, the operational levels there and the next
-   * reference number. The rule set's document is cached by version.
+   * trips): the rule set in force, the parish (a point too far from Porto to be the CGI's is
+   * refused; governance.md §4.5 keeps the near ones), the operational levels there and, when
+   * `reserveReference`, the next reference number (a preview reserves none). The rule set's
+   * document is cached by version.
    */
-  private async context(m: EntityManager, lat: number, lon: number) {
-    const [row] = await queryPrepared<LocatedRow & { rule_set_version: number; levels: OperationalLevel[]; seq: string }>(
+  private async context(m: EntityManager, lat: number, lon: number, reserveReference: boolean) {
+    const [row] = await queryPrepared<LocatedRow & { rule_set_version: number; levels: OperationalLevel[]; seq: string | null }>(
       m,
       'intake-context',
       `WITH located AS (${LOCATE_POINT_SQL})
        SELECT l.*, (SELECT max(version) FROM rule_sets) AS rule_set_version,
               coalesce((SELECT array_agg(level) FROM operational_levels WHERE scope = 'CITY' OR scope = l.parish_code), '{}') AS levels,
-              nextval('occurrence_reference_seq')::text AS seq
+              CASE WHEN $3::boolean THEN nextval('occurrence_reference_seq')::text END AS seq
          FROM located l`,
-      [lon, lat],
+      [lon, lat, reserveReference],
     );
     const place = this.withinServiceArea(toLocatedPoint(row));
     const ruleSet = { version: row.rule_set_version, document: await this.rules.document(row.rule_set_version, m) };
     const level = row.levels.reduce<OperationalLevel>((acc, l) => strictestLevel(acc, l), 'NORMAL');
     return { ruleSet, place, level, sequence: Number(row.seq) };
-  }
-
-  private async locate(m: EntityManager, lat: number, lon: number) {
-    return this.withinServiceArea(await this.locator.locate(m, lat, lon));
   }
 
   private withinServiceArea(place: LocatedPoint): LocatedPoint {
