@@ -92,6 +92,23 @@ export class Env {
   @Max(100000)
   LIVE_REPLAY_LIMIT = 1000;
 
+  /**
+   * Intake group commit (ADR 0013): operator and sensor reports that arrive while earlier ones are
+   * being stored are written together, at most this many per statement.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  INTAKE_BATCH_MAX = 64;
+
+  /** Intake group commit: how many batches may be written at the same time (each holds a pooled connection). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  INTAKE_BATCH_CONCURRENCY = 2;
+
   /** Live feed: how often idle sockets get the relay's position (ms). */
   @Transform(({ value }) => Number(value))
   @IsInt()

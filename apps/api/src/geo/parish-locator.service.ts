@@ -9,15 +9,17 @@ export interface LocatedPoint {
 }
 
 /**
- * One row for the point ($1 = lon, $2 = lat): the parish covering it, or no parish and the
- * distance in metres to the municipality (0 inside). Other hot-path reads embed it as a CTE.
+ * One row per point ($1 = longitudes, $2 = latitudes, float8 arrays), in their order (`ord`, from
+ * 1): the parish covering it, or no parish and the distance in metres to the municipality (0
+ * inside). Other hot-path reads embed it as a CTE.
  */
-export const LOCATE_POINT_SQL = `
-  WITH pt AS (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326) AS g),
-       p AS (SELECT code, name FROM parishes, pt WHERE ST_Covers(parishes.geom, pt.g) ORDER BY code LIMIT 1)
-  SELECT (SELECT code FROM p) AS parish_code, (SELECT name FROM p) AS parish_name,
-         CASE WHEN EXISTS (SELECT 1 FROM p) THEN 0
-              ELSE (SELECT min(ST_Distance(parishes.geom::geography, pt.g::geography)) FROM parishes, pt) END AS distance_outside_m`;
+export const LOCATE_POINTS_SQL = `
+  SELECT pt.ord, p.code AS parish_code, p.name AS parish_name,
+         CASE WHEN p.code IS NOT NULL THEN 0
+              ELSE (SELECT min(ST_Distance(parishes.geom::geography, pt.g::geography)) FROM parishes) END AS distance_outside_m
+    FROM (SELECT ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326) AS g, x.ord
+            FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS x(lon, lat, ord)) pt
+    LEFT JOIN LATERAL (SELECT code, name FROM parishes WHERE ST_Covers(parishes.geom, pt.g) ORDER BY code LIMIT 1) p ON true`;
 
 export interface LocatedRow {
   parish_code: string | null;
@@ -35,7 +37,7 @@ export const toLocatedPoint = (r: LocatedRow): LocatedPoint => ({
 @Injectable()
 export class ParishLocator {
   async locate(m: EntityManager, lat: number, lon: number): Promise<LocatedPoint> {
-    const [row]: LocatedRow[] = await m.query(LOCATE_POINT_SQL, [lon, lat]);
+    const [row]: LocatedRow[] = await m.query(LOCATE_POINTS_SQL, [[lon], [lat]]);
     return toLocatedPoint(row);
   }
 }

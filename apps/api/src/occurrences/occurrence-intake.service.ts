@@ -6,14 +6,15 @@ import { formatReference, route, strictestLevel, UnknownCategoryError } from '@c
 import type { Department, OccurrenceDetail, OccurrenceFlags, OccurrenceSource, OccurrenceStatus, OperationalLevel, RoutingDecision } from '@cgi/shared';
 import { actorLabel, type Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
+import { WriteBatcher } from '../common/write-batcher';
 import { Env } from '../config/env';
 import { queryPrepared } from '../database/prepared-query';
 import type { NewEvent } from '../events/event-log.service';
-import { LOCATE_POINT_SQL, toLocatedPoint, type LocatedPoint, type LocatedRow } from '../geo/parish-locator.service';
+import { LOCATE_POINTS_SQL, toLocatedPoint, type LocatedPoint, type LocatedRow } from '../geo/parish-locator.service';
 import { RuleSetService, type LoadedRuleSet } from '../rules/rule-set.service';
 import { AssignmentWriter } from './assignment-writer';
 import type { CreateOccurrenceDto } from './dto/create-occurrence.dto';
-import { OccurrenceRepository } from './occurrence.repository';
+import { OccurrenceRepository, type NewOccurrence } from './occurrence.repository';
 
 export interface IntakeResult {
   /** The stored occurrence as a reader would see it (the intake's answer). */
@@ -42,82 +43,157 @@ export function intakeSource(dto: Pick<CreateOccurrenceDto, 'source'>, actor: Ac
   throw new DomainException('FORBIDDEN', `Role ${actor.role} may not report occurrences`);
 }
 
+/** One occurrence to take in, checked for who reports it. */
+interface IntakeJob {
+  dto: CreateOccurrenceDto;
+  source: OccurrenceSource;
+  by: string;
+}
+
+/** What intake reads before it writes, for one location. */
+interface IntakeContext {
+  ruleSet: LoadedRuleSet;
+  place: LocatedPoint;
+  level: OperationalLevel;
+  sequence: number;
+}
+
+/** A parent a citizen report was linked to (governance.md §8), with its new report count. */
+interface LinkedParent {
+  id: string;
+  reference: string;
+  reportCount: number;
+  departments: Department[];
+}
+
 /** Takes an occurrence in: locate, route by the rules in force, link duplicates, store, log. */
 @Injectable()
 export class OccurrenceIntakeService {
+  /** Operator and sensor intakes are stored a batch at a time (group commit, ADR 0013). */
+  private readonly batcher: WriteBatcher<IntakeJob, IntakeResult>;
+
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly env: Env,
     private readonly rules: RuleSetService,
     private readonly repo: OccurrenceRepository,
     private readonly assignments: AssignmentWriter,
-  ) {}
+  ) {
+    this.batcher = new WriteBatcher((jobs) => this.storeBatch(jobs), {
+      maxBatch: env.INTAKE_BATCH_MAX,
+      concurrency: env.INTAKE_BATCH_CONCURRENCY,
+    });
+  }
 
   /** Routes without storing anything: the console's preview before submit. */
   async preview(dto: Pick<CreateOccurrenceDto, 'category' | 'source' | 'location' | 'flags'>): Promise<RoutingDecision> {
-    const { ruleSet, place, level } = await this.context(this.ds.manager, dto.location.lat, dto.location.lon, false);
+    const [context] = await this.contexts(this.ds.manager, [dto.location], false);
+    const { ruleSet, place, level } = this.usable(context);
     return this.decide(ruleSet, dto.category, dto.source ?? 'OPERATOR', normaliseFlags(dto.flags), place.parishCode, level);
   }
 
   /**
-   * Takes an occurrence in and answers it as stored. An operator's or a sensor's report is one
-   * read and one write statement (atomic on its own); a citizen's report runs in a transaction,
-   * since linking a duplicate must see and update its parent under a lock. `within` runs inside
-   * that transaction once the occurrence is stored (an adapter such as Open311 stores what it
-   * keeps beside the occurrence atomically with it).
+   * Takes an occurrence in and answers it as stored. An operator's or a sensor's report joins the
+   * next group write: one read and one write statement for every report that arrived meanwhile
+   * (atomic on its own). A citizen's report runs in a transaction of its own, since linking a
+   * duplicate must see and update its parent under a lock. `within` runs inside that transaction
+   * once the occurrence is stored (an adapter such as Open311 stores what it keeps beside the
+   * occurrence atomically with it).
    */
   async intake(
     dto: CreateOccurrenceDto,
     actor: Actor,
     within?: (m: EntityManager, created: { id: string; reference: string; linkedTo: { id: string; reference: string } | null }) => Promise<void>,
   ): Promise<IntakeResult> {
-    const source = intakeSource(dto, actor);
-    const flags = normaliseFlags(dto.flags);
-    const by = actorLabel(actor);
-    const store = async (m: EntityManager): Promise<IntakeResult> => {
-      const { ruleSet, place, level, sequence } = await this.context(m, dto.location.lat, dto.location.lon, true);
-      const decision = this.decide(ruleSet, dto.category, source, flags, place.parishCode, level);
-      const parent = source === 'CITIZEN' ? await this.linkDuplicate(m, ruleSet, dto) : null;
-      const now = new Date();
-      const id = randomUUID();
-      const status: OccurrenceStatus = parent ? 'MERGED' : decision.result.autoDispatch ? 'DISPATCHED' : 'NEW';
-      const reference = formatReference(now.getUTCFullYear(), sequence);
-      const dispatch = status === 'DISPATCHED' ? this.assignments.planNew(decision, ruleSet.document, now) : null;
-      const departments = dispatch?.departments ?? [];
-      const events: NewEvent[] = [{
-        occurrenceId: id,
-        type: 'OCCURRENCE_CREATED',
-        actor: by,
-        departments,
-        payload: {
-          reference, category: dto.category, source, priority: decision.result.priority, status,
-          parishCode: place.parishCode, ruleSetVersion: ruleSet.version, linkedTo: parent?.id ?? null,
-        },
-      }];
-      if (parent) {
-        events.push({
-          occurrenceId: parent.id,
-          type: 'REPORT_LINKED',
-          actor: by,
-          departments: parent.departments,
-          payload: { reportId: id, reportReference: reference, reportCount: parent.reportCount },
-        });
-      } else if (dispatch) {
-        events.push({ occurrenceId: id, type: 'DISPATCHED', actor: by, departments, payload: { departments, automatic: true } });
-      }
-      const r = dto.reporter;
-      const detail = await this.repo.insertNew(m, {
-        id, reference, category: dto.category, priority: decision.result.priority, status, source,
-        location: dto.location, parishCode: place.parishCode, flags, description: dto.description,
-        lead: decision.result.lead, ruleSetVersion: ruleSet.version, routing: decision, parentId: parent?.id ?? null,
-        reporter: r && (r.name || r.phone || r.email) ? { name: r.name ?? null, phone: r.phone ?? null, email: r.email ?? null } : null,
-        at: now, dispatch, events,
-      });
+    const job: IntakeJob = { dto, source: intakeSource(dto, actor), by: actorLabel(actor) };
+    if (job.source !== 'CITIZEN' && !within) return this.batcher.submit(job);
+    return this.ds.transaction(async (m) => {
+      const [context] = await this.contexts(m, [dto.location], true);
+      const usable = this.usable(context);
+      const parent = job.source === 'CITIZEN' ? await this.linkDuplicate(m, usable.ruleSet, dto) : null;
+      const row = this.plan(job, usable, parent);
+      const [detail] = await this.repo.insertNew(m, [row]);
       const linkedTo = parent && { id: parent.id, reference: parent.reference };
-      if (within) await within(m, { id, reference, linkedTo });
-      return { occurrence: { id, reference, status }, linkedTo, detail };
+      if (within) await within(m, { id: row.id, reference: row.reference, linkedTo });
+      return { occurrence: { id: row.id, reference: row.reference, status: row.status }, linkedTo, detail };
+    });
+  }
+
+  /**
+   * Stores a batch of operator and sensor intakes: one read for all their contexts, one write for
+   * all of them. A report refused on its own (unknown category, outside the service area) fails
+   * alone; if the write fails as a whole, each report is written on its own so that only a bad
+   * one fails (its id is fixed before the write, so a retry can never store a report twice).
+   */
+  private async storeBatch(jobs: IntakeJob[]): Promise<Array<IntakeResult | Error>> {
+    const m = this.ds.manager;
+    const contexts = await this.contexts(m, jobs.map((j) => j.dto.location), true);
+    const planned = jobs.map((job, i): NewOccurrence | Error => {
+      try {
+        return this.plan(job, this.usable(contexts[i]), null);
+      } catch (err) {
+        return asError(err);
+      }
+    });
+    const rows = planned.filter((p): p is NewOccurrence => !(p instanceof Error));
+    let stored: Array<OccurrenceDetail | Error>;
+    try {
+      stored = rows.length ? await this.repo.insertNew(m, rows) : [];
+    } catch (err) {
+      stored = rows.length === 1
+        ? [asError(err)]
+        : await Promise.all(rows.map((row) => this.repo.insertNew(m, [row]).then(([d]) => d, asError)));
+    }
+    const byId = new Map(rows.map((row, i) => [row.id, stored[i]]));
+    return planned.map((p) => {
+      if (p instanceof Error) return p;
+      const detail = byId.get(p.id)!;
+      if (detail instanceof Error) return detail;
+      return { occurrence: { id: p.id, reference: p.reference, status: p.status }, linkedTo: null, detail };
+    });
+  }
+
+  /** Routes one report in its context and answers everything intake stores for it. */
+  private plan(job: IntakeJob, context: IntakeContext, parent: LinkedParent | null): NewOccurrence {
+    const { dto, source, by } = job;
+    const { ruleSet, place, level, sequence } = context;
+    const flags = normaliseFlags(dto.flags);
+    const decision = this.decide(ruleSet, dto.category, source, flags, place.parishCode, level);
+    const now = new Date();
+    const id = randomUUID();
+    const status: OccurrenceStatus = parent ? 'MERGED' : decision.result.autoDispatch ? 'DISPATCHED' : 'NEW';
+    const reference = formatReference(now.getUTCFullYear(), sequence);
+    const dispatch = status === 'DISPATCHED' ? this.assignments.planNew(decision, ruleSet.document, now) : null;
+    const departments = dispatch?.departments ?? [];
+    const events: NewEvent[] = [{
+      occurrenceId: id,
+      type: 'OCCURRENCE_CREATED',
+      actor: by,
+      departments,
+      payload: {
+        reference, category: dto.category, source, priority: decision.result.priority, status,
+        parishCode: place.parishCode, ruleSetVersion: ruleSet.version, linkedTo: parent?.id ?? null,
+      },
+    }];
+    if (parent) {
+      events.push({
+        occurrenceId: parent.id,
+        type: 'REPORT_LINKED',
+        actor: by,
+        departments: parent.departments,
+        payload: { reportId: id, reportReference: reference, reportCount: parent.reportCount },
+      });
+    } else if (dispatch) {
+      events.push({ occurrenceId: id, type: 'DISPATCHED', actor: by, departments, payload: { departments, automatic: true } });
+    }
+    const r = dto.reporter;
+    return {
+      id, reference, category: dto.category, priority: decision.result.priority, status, source,
+      location: dto.location, parishCode: place.parishCode, flags, description: dto.description,
+      lead: decision.result.lead, ruleSetVersion: ruleSet.version, routing: decision, parentId: parent?.id ?? null,
+      reporter: r && (r.name || r.phone || r.email) ? { name: r.name ?? null, phone: r.phone ?? null, email: r.email ?? null } : null,
+      at: now, dispatch, events,
     };
-    return source === 'CITIZEN' || within ? this.ds.transaction(store) : store(this.ds.manager);
   }
 
   private decide(
@@ -141,27 +217,49 @@ export class OccurrenceIntakeService {
   }
 
   /**
-   * Everything intake reads before it writes, in one round trip (the hot path is bound by round
-   * trips): the rule set in force, the parish (a point too far from Porto to be the CGI's is
-   * refused; governance.md §4.5 keeps the near ones), the operational levels there and, when
-   * `reserveReference`, the next reference number (a preview reserves none). The rule set's
-   * document is cached by version.
+   * Everything intake reads before it writes, for every location of a batch in one round trip (the
+   * hot path is bound by round trips): the rule set in force, the parish, the operational levels
+   * there and, when `reserveReference`, the next reference number (a preview reserves none). The
+   * rule set's document is cached by version. A location too far from Porto answers an Error in
+   * its place (see `usable`), so that it fails alone.
    */
-  private async context(m: EntityManager, lat: number, lon: number, reserveReference: boolean) {
-    const [row] = await queryPrepared<LocatedRow & { rule_set_version: number; levels: OperationalLevel[]; seq: string | null }>(
+  private async contexts(
+    m: EntityManager,
+    points: Array<{ lat: number; lon: number }>,
+    reserveReference: boolean,
+  ): Promise<Array<IntakeContext | Error>> {
+    const rows = await queryPrepared<LocatedRow & { rule_set_version: number; levels: OperationalLevel[]; seq: string | null }>(
       m,
       'intake-context',
-      `WITH located AS (${LOCATE_POINT_SQL})
+      `WITH located AS (${LOCATE_POINTS_SQL})
        SELECT l.*, (SELECT max(version) FROM rule_sets) AS rule_set_version,
               coalesce((SELECT array_agg(level) FROM operational_levels WHERE scope = 'CITY' OR scope = l.parish_code), '{}') AS levels,
               CASE WHEN $3::boolean THEN nextval('occurrence_reference_seq')::text END AS seq
-         FROM located l`,
-      [lon, lat, reserveReference],
+         FROM located l ORDER BY l.ord`,
+      [points.map((x) => x.lon), points.map((x) => x.lat), reserveReference],
     );
-    const place = this.withinServiceArea(toLocatedPoint(row));
-    const ruleSet = { version: row.rule_set_version, document: await this.rules.document(row.rule_set_version, m) };
-    const level = row.levels.reduce<OperationalLevel>((acc, l) => strictestLevel(acc, l), 'NORMAL');
-    return { ruleSet, place, level, sequence: Number(row.seq) };
+    const documents = new Map<number, LoadedRuleSet['document']>();
+    for (const row of rows) {
+      if (!documents.has(row.rule_set_version)) documents.set(row.rule_set_version, await this.rules.document(row.rule_set_version, m));
+    }
+    return rows.map((row) => {
+      try {
+        return {
+          ruleSet: { version: row.rule_set_version, document: documents.get(row.rule_set_version)! },
+          place: this.withinServiceArea(toLocatedPoint(row)),
+          level: row.levels.reduce<OperationalLevel>((acc, l) => strictestLevel(acc, l), 'NORMAL'),
+          sequence: Number(row.seq),
+        };
+      } catch (err) {
+        return asError(err);
+      }
+    });
+  }
+
+  /** A context, or the error its location was refused with. */
+  private usable(context: IntakeContext | Error): IntakeContext {
+    if (context instanceof Error) throw context;
+    return context;
   }
 
   private withinServiceArea(place: LocatedPoint): LocatedPoint {
@@ -183,7 +281,7 @@ export class OccurrenceIntakeService {
     m: EntityManager,
     ruleSet: LoadedRuleSet,
     dto: CreateOccurrenceDto,
-  ): Promise<{ id: string; reference: string; reportCount: number; departments: Department[] } | null> {
+  ): Promise<LinkedParent | null> {
     // Serialise citizen intakes of one category so two simultaneous first reports cannot both open.
     await m.query(`SELECT pg_advisory_xact_lock(hashtext('duplicate:' || $1))`, [dto.category]);
     const { radiusMeters, windowMinutes } = ruleSet.document.duplicates;
@@ -218,3 +316,5 @@ export function normaliseFlags(f: Partial<OccurrenceFlags> | undefined): Occurre
     peopleAtRisk: f?.peopleAtRisk ?? 0,
   };
 }
+
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));

@@ -163,52 +163,79 @@ export interface NewOccurrence
 @Injectable()
 export class OccurrenceRepository {
   /**
-   * Stores a new occurrence — its row, reporter contact, assignments, escalation deadlines and
-   * events — in ONE prepared statement (atomic on its own, or part of the caller's transaction) and answers
-   * the stored occurrence as a reader would see it, from what the statement returned.
+   * Stores new occurrences — their rows, reporter contacts, assignments, escalation deadlines and
+   * events — in ONE prepared statement (atomic on its own, or part of the caller's transaction),
+   * however many there are (intake's group commit stores a batch at a time, ADR 0013), and answers
+   * each stored occurrence, in order, as a reader would see it, from what the statement returned.
    */
-  async insertNew(m: EntityManager, n: NewOccurrence): Promise<OccurrenceDetail> {
+  async insertNew(m: EntityManager, items: NewOccurrence[]): Promise<OccurrenceDetail[]> {
     const { values, p } = params();
-    const d = n.dispatch;
+    const col = <T>(f: (n: NewOccurrence) => T): string => p(items.map(f));
+    const withContact = items.filter((n) => n.reporter !== null);
+    const assignments = items.flatMap((n) => (n.dispatch?.assignments ?? []).map((a) => ({ n, a, due: n.dispatch!.due })));
+    const deadlines = items.flatMap((n) => (n.dispatch?.deadlines ?? []).map((d) => ({ n, d })));
     const sql = `
       WITH occ AS (
         INSERT INTO occurrences (id, reference, category, priority, status, source, location, address, parish_code,
             injuries, hazardous_materials, blocks_traffic, people_at_risk, description, lead_department,
             rule_set_version, routing, parent_id, created_at, updated_at, dispatched_at)
-        VALUES (${p(n.id)}, ${p(n.reference)}, ${p(n.category)}, ${p(n.priority)}, ${p(n.status)}, ${p(n.source)},
-            ST_SetSRID(ST_MakePoint(${p(n.location.lon)}, ${p(n.location.lat)}), 4326)::geography,
-            ${p(n.location.address ?? null)}, ${p(n.parishCode)}, ${p(n.flags.injuries)}, ${p(n.flags.hazardousMaterials)},
-            ${p(n.flags.blocksTraffic)}, ${p(n.flags.peopleAtRisk)}, ${p(n.description)}, ${p(n.lead)}, ${p(n.ruleSetVersion)},
-            ${p(JSON.stringify(n.routing))}::jsonb, ${p(n.parentId)}, ${p(n.at)}, ${p(n.at)}, ${p(d ? n.at : null)})
+        SELECT x.id, x.reference, x.category, x.priority, x.status, x.source,
+               ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)::geography, x.address, x.parish_code,
+               x.injuries, x.hazardous_materials, x.blocks_traffic, x.people_at_risk, x.description, x.lead_department,
+               x.rule_set_version, x.routing, x.parent_id, x.at, x.at, x.dispatched_at
+          FROM unnest(${col((n) => n.id)}::uuid[], ${col((n) => n.reference)}::text[], ${col((n) => n.category)}::text[],
+                      ${col((n) => n.priority)}::text[], ${col((n) => n.status)}::text[], ${col((n) => n.source)}::text[],
+                      ${col((n) => n.location.lon)}::float8[], ${col((n) => n.location.lat)}::float8[],
+                      ${col((n) => n.location.address ?? null)}::text[], ${col((n) => n.parishCode)}::text[],
+                      ${col((n) => n.flags.injuries)}::boolean[], ${col((n) => n.flags.hazardousMaterials)}::boolean[],
+                      ${col((n) => n.flags.blocksTraffic)}::boolean[], ${col((n) => n.flags.peopleAtRisk)}::int[],
+                      ${col((n) => n.description)}::text[], ${col((n) => n.lead)}::text[], ${col((n) => n.ruleSetVersion)}::int[],
+                      ${col((n) => JSON.stringify(n.routing))}::jsonb[], ${col((n) => n.parentId)}::uuid[],
+                      ${col((n) => n.at)}::timestamptz[], ${col((n) => (n.dispatch ? n.at : null))}::timestamptz[])
+               WITH ORDINALITY AS x(id, reference, category, priority, status, source, lon, lat, address, parish_code,
+                    injuries, hazardous_materials, blocks_traffic, people_at_risk, description, lead_department,
+                    rule_set_version, routing, parent_id, at, dispatched_at, ord)
+         ORDER BY x.ord
         RETURNING *),
       contact AS (
         INSERT INTO reporter_contacts (occurrence_id, name, phone, email)
-        SELECT occ.id, ${p(n.reporter?.name ?? null)}, ${p(n.reporter?.phone ?? null)}, ${p(n.reporter?.email ?? null)}
-          FROM occ WHERE ${p(n.reporter !== null)}::boolean),
+        SELECT occ.id, x.name, x.phone, x.email
+          FROM unnest(${p(withContact.map((n) => n.id))}::uuid[], ${p(withContact.map((n) => n.reporter!.name))}::text[],
+                      ${p(withContact.map((n) => n.reporter!.phone))}::text[], ${p(withContact.map((n) => n.reporter!.email))}::text[])
+               AS x(occurrence_id, name, phone, email)
+          JOIN occ ON occ.id = x.occurrence_id),
       a AS (
         INSERT INTO occurrence_assignments (occurrence_id, department, role, state, assigned_at,
             acknowledge_due_at, on_scene_due_at, resolve_due_at)
-        SELECT occ.id, x.department, x.role, 'PENDING', occ.created_at,
-               ${p(d?.due.acknowledgeDueAt ?? null)}::timestamptz, ${p(d?.due.onSceneDueAt ?? null)}::timestamptz,
-               ${p(d?.due.resolveDueAt ?? null)}::timestamptz
-          FROM occ, unnest(${p(d?.assignments.map((x) => x.department) ?? [])}::text[],
-                           ${p(d?.assignments.map((x) => x.role) ?? [])}::text[]) AS x(department, role)
+        SELECT occ.id, x.department, x.role, 'PENDING', occ.created_at, x.acknowledge_due_at, x.on_scene_due_at, x.resolve_due_at
+          FROM unnest(${p(assignments.map((x) => x.n.id))}::uuid[], ${p(assignments.map((x) => x.a.department))}::text[],
+                      ${p(assignments.map((x) => x.a.role))}::text[], ${p(assignments.map((x) => x.due.acknowledgeDueAt))}::timestamptz[],
+                      ${p(assignments.map((x) => x.due.onSceneDueAt))}::timestamptz[], ${p(assignments.map((x) => x.due.resolveDueAt))}::timestamptz[])
+               AS x(occurrence_id, department, role, acknowledge_due_at, on_scene_due_at, resolve_due_at)
+          JOIN occ ON occ.id = x.occurrence_id
         RETURNING *),
       deadlines AS (
         INSERT INTO escalation_deadlines (occurrence_id, department, kind, level, due_at)
         SELECT occ.id, x.department, x.kind, x.level, x.due_at
-          FROM occ, unnest(${p(d?.deadlines.map((x) => x.department) ?? [])}::text[], ${p(d?.deadlines.map((x) => x.kind) ?? [])}::text[],
-                           ${p(d?.deadlines.map((x) => x.level) ?? [])}::text[], ${p(d?.deadlines.map((x) => x.dueAt) ?? [])}::timestamptz[])
-               AS x(department, kind, level, due_at)),
-      e AS (${insertEventsSql(n.events, p, 'RETURNING *')})
+          FROM unnest(${p(deadlines.map((x) => x.n.id))}::uuid[], ${p(deadlines.map((x) => x.d.department))}::text[],
+                      ${p(deadlines.map((x) => x.d.kind))}::text[], ${p(deadlines.map((x) => x.d.level))}::text[],
+                      ${p(deadlines.map((x) => x.d.dueAt))}::timestamptz[])
+               AS x(occurrence_id, department, kind, level, due_at)
+          JOIN occ ON occ.id = x.occurrence_id),
+      e AS (${insertEventsSql(items.flatMap((n) => n.events), p, 'RETURNING *')})
       SELECT ${viewColumns('occ')},
-             ${assignmentsJson('a')},
+             ${assignmentsJson('a WHERE a.occurrence_id = occ.id')},
              (SELECT json_agg(json_build_object('tx_id', e.tx_id::text, 'seq', e.seq::text, 'occurrence_id', e.occurrence_id,
                      'type', e.type, 'actor', e.actor, 'at', e.at, 'departments', e.departments, 'payload', e.payload) ORDER BY e.seq)
                 FROM e WHERE e.occurrence_id = occ.id) AS timeline
         FROM occ LEFT JOIN parishes p ON p.code = occ.parish_code`;
-    const [row] = await queryPrepared<ViewRow & { timeline: EventRow[] | null }>(m, 'intake-write', sql, values);
-    return { ...toOccurrenceView(row), routing: row.routing!, override: row.override ?? null, timeline: (row.timeline ?? []).map(toEventView) };
+    const rows = await queryPrepared<ViewRow & { timeline: EventRow[] | null }>(m, 'intake-write', sql, values);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return items.map((n) => {
+      const row = byId.get(n.id);
+      if (!row) throw new Error(`intake write did not return occurrence ${n.id}`);
+      return { ...toOccurrenceView(row), routing: row.routing!, override: row.override ?? null, timeline: (row.timeline ?? []).map(toEventView) };
+    });
   }
 
   async lockById(m: EntityManager, id: string): Promise<OccurrenceRow | null> {

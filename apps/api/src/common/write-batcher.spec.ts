@@ -1,0 +1,90 @@
+import { WriteBatcher } from './write-batcher';
+
+/** A run function whose batches the test releases by hand, recording what each batch held. */
+function gatedRun() {
+  const batches: number[][] = [];
+  const gates: Array<() => void> = [];
+  const run = async (items: number[]): Promise<Array<number | Error>> => {
+    batches.push(items);
+    await new Promise<void>((release) => gates.push(release));
+    return items.map((i) => (i < 0 ? new Error(`bad ${i}`) : i * 10));
+  };
+  const releaseNext = async (): Promise<void> => {
+    gates.shift()!();
+    await new Promise((r) => setImmediate(r));
+  };
+  return { batches, run, releaseNext };
+}
+
+describe('WriteBatcher', () => {
+  it('starts a lone item at once, in a batch of its own', async () => {
+    const g = gatedRun();
+    const b = new WriteBatcher(g.run, { maxBatch: 8, concurrency: 1 });
+    const a = b.submit(1);
+    expect(g.batches).toEqual([[1]]);
+    await g.releaseNext();
+    await expect(a).resolves.toBe(10);
+  });
+
+  it('groups what arrives while a batch runs into the next one, up to maxBatch, in order', async () => {
+    const g = gatedRun();
+    const b = new WriteBatcher(g.run, { maxBatch: 3, concurrency: 1 });
+    const answers = [1, 2, 3, 4, 5, 6].map((i) => b.submit(i));
+    expect(g.batches).toEqual([[1]]);
+    expect(b.waiting).toBe(5);
+    await g.releaseNext();
+    expect(g.batches).toEqual([[1], [2, 3, 4]]);
+    await g.releaseNext();
+    expect(g.batches).toEqual([[1], [2, 3, 4], [5, 6]]);
+    await g.releaseNext();
+    await expect(Promise.all(answers)).resolves.toEqual([10, 20, 30, 40, 50, 60]);
+    expect(b.waiting).toBe(0);
+  });
+
+  it('runs up to `concurrency` batches at the same time', async () => {
+    const g = gatedRun();
+    const b = new WriteBatcher(g.run, { maxBatch: 10, concurrency: 2 });
+    const answers = [1, 2, 3, 4].map((i) => b.submit(i));
+    expect(g.batches).toEqual([[1], [2]]);
+    await g.releaseNext();
+    expect(g.batches).toEqual([[1], [2], [3, 4]]);
+    await g.releaseNext();
+    await g.releaseNext();
+    await expect(Promise.all(answers)).resolves.toEqual([10, 20, 30, 40]);
+  });
+
+  it('fails only the item whose outcome is an error', async () => {
+    const g = gatedRun();
+    const b = new WriteBatcher(g.run, { maxBatch: 10, concurrency: 1 });
+    const first = b.submit(1);
+    const rest = [2, -3, 4].map((i) => b.submit(i));
+    await g.releaseNext();
+    await g.releaseNext();
+    await expect(first).resolves.toBe(10);
+    await expect(rest[0]).resolves.toBe(20);
+    await expect(rest[1]).rejects.toThrow('bad -3');
+    await expect(rest[2]).resolves.toBe(40);
+  });
+
+  it('fails every item of a batch whose run throws, and goes on with the next batch', async () => {
+    let calls = 0;
+    const b = new WriteBatcher<number, number>(async (items) => {
+      calls++;
+      if (calls === 1) throw new Error('connection lost');
+      return items.map((i) => i);
+    }, { maxBatch: 10, concurrency: 1 });
+    const a = b.submit(1);
+    const c = b.submit(2);
+    await expect(a).rejects.toThrow('connection lost');
+    await expect(c).resolves.toBe(2);
+  });
+
+  it('refuses an answer that does not have one outcome per item', async () => {
+    const b = new WriteBatcher<number, number>(async () => [1], { maxBatch: 10, concurrency: 1 });
+    const first = b.submit(1);
+    const pair = [b.submit(2), b.submit(3)];
+    await expect(first).resolves.toBe(1);
+    await expect(pair[0]).rejects.toThrow('batch answered 1 outcomes for 2 items');
+    await expect(pair[1]).rejects.toThrow('batch answered 1 outcomes for 2 items');
+  });
+});
