@@ -33,8 +33,9 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
   fastify.addHook('onRequest', (request, _reply, done) => {
     runWithRequestContext({ ip: request.ip, correlationId: String(request.id) }, done);
   });
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header(CORRELATION_HEADER, request.id);
+    done(null, payload);
   });
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, {

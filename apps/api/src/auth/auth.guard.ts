@@ -18,6 +18,9 @@ export interface AccessTokenClaims {
 
 type AuthRequest = FastifyRequest & { actor?: Actor };
 
+/** Verified access tokens kept, at most (the oldest verified goes first). */
+const VERIFIED_TOKENS_MAX = 10_000;
+
 /**
  * Global guard, in this order:
  * 1. public routes: counted per client IP (health probes excepted), then let through;
@@ -29,6 +32,13 @@ type AuthRequest = FastifyRequest & { actor?: Actor };
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /**
+   * Access tokens already verified, with the actor they carry, until they expire: verifying the
+   * HMAC and parsing the claims again on every request of a session is the guard's main cost.
+   * Only the exact token string finds an entry, and an entry is not used past the token's `exp`.
+   */
+  private readonly verified = new Map<string, { actor: Actor; expiresAt: number }>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
@@ -75,12 +85,24 @@ export class AuthGuard implements CanActivate {
       return this.apiKeys.authenticate(key);
     }
     if (!header.startsWith('Bearer ')) return null;
+    const token = header.slice(7);
+    const known = this.verified.get(token);
+    if (known) {
+      if (Date.now() < known.expiresAt) return known.actor;
+      this.verified.delete(token);
+    }
+    let claims: AccessTokenClaims & { exp?: number };
     try {
-      const claims = await this.jwt.verifyAsync<AccessTokenClaims>(header.slice(7), { algorithms: ['HS256'] });
-      if (claims.role === 'INTEGRATION') return null;
-      return { id: claims.sub, username: claims.username, role: claims.role, department: claims.department };
+      claims = await this.jwt.verifyAsync<AccessTokenClaims & { exp?: number }>(token, { algorithms: ['HS256'] });
     } catch {
       return null;
     }
+    if (claims.role === 'INTEGRATION') return null;
+    const actor: Actor = { id: claims.sub, username: claims.username, role: claims.role, department: claims.department };
+    if (typeof claims.exp === 'number') {
+      if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { actor, expiresAt: claims.exp * 1000 });
+    }
+    return actor;
   }
 }

@@ -102,12 +102,16 @@ export class Env {
   @Max(1000)
   INTAKE_BATCH_MAX = 64;
 
-  /** Intake group commit: how many batches may be written at the same time (each holds a pooled connection). */
+  /**
+   * Intake group commit: how many batches may be written at the same time (each holds a pooled
+   * connection). One writer makes the largest batches, which is what PostgreSQL does best
+   * (docs/benchmarks.md): a batch takes a few milliseconds, and reports wait at most for one.
+   */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)
   @Max(16)
-  INTAKE_BATCH_CONCURRENCY = 2;
+  INTAKE_BATCH_CONCURRENCY = 1;
 
   /** Live feed: how often idle sockets get the relay's position (ms). */
   @Transform(({ value }) => Number(value))

@@ -11,7 +11,7 @@ export const REDIS = Symbol('REDIS');
     {
       provide: REDIS,
       inject: [Env],
-      useFactory: (env: Env) => new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }),
+      useFactory: (env: Env) => new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, enableAutoPipelining: true }),
     },
   ],
   exports: [REDIS],
