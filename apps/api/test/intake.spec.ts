@@ -1,4 +1,6 @@
+import { Client } from 'pg';
 import type { OccurrenceDetail } from '@cgi/shared';
+import { OccurrenceIntakeService } from '../src/occurrences/occurrence-intake.service';
 import { PLACES, startApi, type ApiHarness } from '../../../test/support/api-harness';
 
 const TABLES = ['occurrences', 'occurrence_events', 'occurrence_assignments', 'reporter_contacts'];
@@ -103,6 +105,7 @@ describe('intake', () => {
       ['negative people at risk', { ...valid, flags: { peopleAtRisk: -1 } }, 400, ['flags.peopleAtRisk']],
       ['bad reporter e-mail', { ...valid, reporter: { email: 'not-an-email' } }, 400, ['reporter.email']],
       ['bad source', { ...valid, source: 'PIGEON' }, 400, ['source']],
+      ['a NUL character in the description', { ...valid, description: 'árvore\u0000caída' }, 400, ['description']],
       ['several bad fields at once', { category: 7, location: { lat: 'a' }, description: 5 }, 400, ['category', 'location.lat', 'location.lon', 'description']],
     ];
     it.each(cases)('%s', async (_name, body, status, fields) => {
@@ -153,5 +156,98 @@ describe('intake', () => {
     expect((await api.http().post('/api/v1/occurrences').send({})).status).toBe(401);
     const res = await post({ category: 'FALLEN_TREE', location: PLACES.santaCatarina, description: 'x' }, 'fireAgent');
     expect(res.status).toBe(403);
+  });
+
+  describe('reports that arrive together are stored together (group commit, ADR 0013)', () => {
+    /**
+     * Holds the batch writer: the first report's context read waits on a lock while the next
+     * reports queue behind it; `release` lets them go, and they are written as one batch.
+     */
+    async function holdWriter(): Promise<{ waitFor: (n: number) => Promise<void>; release: () => Promise<void> }> {
+      const locker = new Client({ connectionString: api.env.DATABASE_URL });
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE operational_levels IN ACCESS EXCLUSIVE MODE');
+      const intake = api.app.get(OccurrenceIntakeService);
+      return {
+        waitFor: async (n) => {
+          for (let i = 0; intake.waitingReports < n; i++) {
+            if (i > 500) throw new Error(`only ${intake.waitingReports} of ${n} reports queued`);
+            await new Promise((r) => setTimeout(r, 10));
+          }
+        },
+        release: async () => {
+          await locker.query('COMMIT');
+          await locker.end();
+        },
+      };
+    }
+
+    const places = [PLACES.santaCatarina, PLACES.paranhos, PLACES.campanha];
+    const categories = ['FALLEN_TREE', 'TRAFFIC_LIGHT_FAULT', 'WASTE_OVERFLOW', 'NOISE', 'FLOODING'];
+    const report = (i: number, tag: string) => ({
+      category: categories[i % categories.length], location: places[i % places.length], description: `${tag} ${i}`,
+    });
+
+    it('gives each report its own answer and reference, in one transaction, and refuses a bad one alone', async () => {
+      const before = await api.count('occurrences');
+      const writer = await holdWriter();
+      const first = post(report(0, 'together')).then((r) => r);
+      await writer.waitFor(0);
+      const bodies = [
+        ...Array.from({ length: 9 }, (_, i) => report(i + 1, 'together')),
+        { ...report(10, 'together'), location: PLACES.atlantic },
+        { ...report(11, 'together'), category: 'ALIEN_LANDING' },
+      ];
+      const rest = bodies.map((b) => post(b).then((r) => r));
+      await writer.waitFor(bodies.length);
+      await writer.release();
+      const answers = [await first, ...(await Promise.all(rest))];
+      expect(answers.map((r) => r.status)).toEqual([...Array(10).fill(201), 400, 422]);
+      expect(answers[10].body.error.fields.map((f: { field: string }) => f.field)).toEqual(['location']);
+      expect(answers[11].body.error.fields.map((f: { field: string }) => f.field)).toEqual(['category']);
+      const stored = answers.slice(0, 10).map((r) => r.body as OccurrenceDetail);
+      expect(stored.map((o) => o.description)).toEqual(Array.from({ length: 10 }, (_, i) => `together ${i}`));
+      expect(new Set(stored.map((o) => o.reference)).size).toBe(10);
+      for (const o of stored) {
+        const read = await api.http().get(`/api/v1/occurrences/${o.id}`).set('authorization', api.auth('operator'));
+        expect(read.body).toEqual(o);
+        expect(o.timeline.map((e) => e.type)).toEqual(['OCCURRENCE_CREATED', 'DISPATCHED']);
+      }
+      expect(await api.count('occurrences')).toBe(before + 10);
+      const tx = await api.db.query(
+        `SELECT count(DISTINCT tx_id)::int AS n, count(*)::int AS events FROM occurrence_events WHERE occurrence_id = ANY($1::uuid[])`,
+        [stored.slice(1).map((o) => o.id)],
+      );
+      expect(tx.rows[0]).toEqual({ n: 1, events: 18 });
+    });
+
+    it('when the batch write fails, writes each report on its own: only the bad one fails, none twice', async () => {
+      await api.db.query(`
+        CREATE FUNCTION test_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.description = 'poison' THEN RAISE EXCEPTION 'poisoned report'; END IF; RETURN NEW; END $$;
+        CREATE TRIGGER test_poison BEFORE INSERT ON occurrences FOR EACH ROW EXECUTE FUNCTION test_poison();`);
+      try {
+        const before = await api.count('occurrences');
+        const writer = await holdWriter();
+        const first = post(report(0, 'mate')).then((r) => r);
+        await writer.waitFor(0);
+        const bodies = [report(1, 'mate'), report(2, 'mate'), { ...report(3, 'mate'), description: 'poison' }, report(4, 'mate'), report(5, 'mate')];
+        const rest = bodies.map((b) => post(b).then((r) => r));
+        await writer.waitFor(bodies.length);
+        await writer.release();
+        const answers = [await first, ...(await Promise.all(rest))];
+        expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 500, 201, 201]);
+        expect(answers[3].body.error.code).toBe('INTERNAL');
+        expect(await api.count('occurrences')).toBe(before + 5);
+        const rows = await api.db.query(
+          `SELECT o.description, count(e.seq)::int AS events FROM occurrences o JOIN occurrence_events e ON e.occurrence_id = o.id
+            WHERE o.description LIKE 'mate %' OR o.description = 'poison' GROUP BY o.description ORDER BY o.description`,
+        );
+        expect(rows.rows).toEqual([0, 1, 2, 4, 5].map((i) => ({ description: `mate ${i}`, events: 2 })));
+      } finally {
+        await api.db.query(`DROP TRIGGER test_poison ON occurrences; DROP FUNCTION test_poison()`);
+      }
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import type { FieldError } from '@cgi/shared';
 import { DomainException } from './domain.exception';
 
@@ -15,8 +15,34 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
   return out;
 }
 
+/**
+ * Fields whose text holds a NUL character, which PostgreSQL cannot store in text: refused like
+ * any other invalid field instead of failing at the database.
+ */
+export function nulCharacterFields(value: unknown, prefix = '', depth = 0): FieldError[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [{ field: prefix || 'body', message: 'must not contain a NUL character' }] : [];
+  if (value === null || typeof value !== 'object' || depth > 8) return [];
+  return Object.entries(value).flatMap(([k, v]) => nulCharacterFields(v, prefix ? `${prefix}.${k}` : k, depth + 1));
+}
+
+/** Nest's ValidationPipe, plus the NUL check above (its errors join class-validator's). */
+class ApiValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const nul = metadata.type === 'custom' ? [] : nulCharacterFields(value);
+    if (nul.length === 0) return super.transform(value, metadata);
+    let fields = nul;
+    try {
+      await super.transform(value, metadata);
+    } catch (err) {
+      if (!(err instanceof DomainException)) throw err;
+      fields = [...(err.fields ?? []), ...nul];
+    }
+    throw new DomainException('VALIDATION_FAILED', `Invalid request: ${fields.map((f) => f.field).join(', ')}`, fields);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ApiValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

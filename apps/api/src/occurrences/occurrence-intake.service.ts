@@ -85,6 +85,11 @@ export class OccurrenceIntakeService {
     });
   }
 
+  /** Operator and sensor reports waiting for the batch being written to finish. */
+  get waitingReports(): number {
+    return this.batcher.waiting;
+  }
+
   /** Routes without storing anything: the console's preview before submit. */
   async preview(dto: Pick<CreateOccurrenceDto, 'category' | 'source' | 'location' | 'flags'>): Promise<RoutingDecision> {
     const [context] = await this.contexts(this.ds.manager, [dto.location], false);
