@@ -49,7 +49,8 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 step "starting"
-node apps/api/dist/main.js &
+# A larger young generation: the API allocates fast and short-lived (docs/operations.md).
+node --max-semi-space-size=64 apps/api/dist/main.js &
 pids+=($!)
 if [ -f apps/escalation-worker/dist/main.js ]; then
   node apps/escalation-worker/dist/main.js &

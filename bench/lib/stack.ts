@@ -54,7 +54,8 @@ export const nodeArgs = (): string[] => (process.env.BENCH_NODE_ARGS ?? '').spli
 
 /** Starts the built API as its own process and waits until /health/ready answers. */
 export async function startApi(port: number, databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<RunningProcess> {
-  const child = spawn('node', [...nodeArgs(), join(ROOT, 'apps/api/dist/main.js')], {
+  // The flags docs/operations.md runs the API with.
+  const child = spawn('node', ['--max-semi-space-size=64', ...nodeArgs(), join(ROOT, 'apps/api/dist/main.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
