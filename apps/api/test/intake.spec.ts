@@ -201,6 +201,7 @@ describe('intake', () => {
       ];
       const rest = bodies.map((b) => post(b).then((r) => r));
       await writer.waitFor(bodies.length);
+      expect((await api.http().get('/metrics')).text).toMatch(/^intake_reports_waiting 11$/m);
       await writer.release();
       const answers = [await first, ...(await Promise.all(rest))];
       expect(answers.map((r) => r.status)).toEqual([...Array(10).fill(201), 400, 422]);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { OccurrencesModule } from '../occurrences/occurrences.module';
 import { MetricsController } from './metrics.controller';
 import { ApiMetrics } from './metrics.service';
 
-@Module({ controllers: [MetricsController], providers: [ApiMetrics] })
+@Module({ imports: [OccurrencesModule], controllers: [MetricsController], providers: [ApiMetrics] })
 export class MetricsModule {}

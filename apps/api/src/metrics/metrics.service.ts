@@ -4,10 +4,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { OccurrenceIntakeService } from '../occurrences/occurrence-intake.service';
 
 /**
- * The API's Prometheus metrics: process defaults, HTTP requests by route and status, and the
- * event log's head (the outbox's relay lag and queue depths are the escalation worker's).
+ * The API's Prometheus metrics: process defaults, HTTP requests by route and status, the event
+ * log's head and the intake reports waiting for a batch write (the outbox's relay lag and queue
+ * depths are the escalation worker's).
  */
 @Injectable()
 export class ApiMetrics implements OnModuleInit {
@@ -23,8 +25,17 @@ export class ApiMetrics implements OnModuleInit {
   constructor(
     private readonly adapter: HttpAdapterHost,
     @InjectDataSource() ds: DataSource,
+    intake: OccurrenceIntakeService,
   ) {
     collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'intake_reports_waiting',
+      help: 'Operator and sensor reports waiting for the intake batch being written (ADR 0013)',
+      registers: [this.registry],
+      collect() {
+        this.set(intake.waitingReports);
+      },
+    });
     new Gauge({
       name: 'event_log_head_seq',
       help: 'Sequence of the newest event in the log (the transactional outbox)',
