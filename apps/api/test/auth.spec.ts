@@ -54,6 +54,20 @@ describe('login, refresh tokens, lockout', () => {
     expect((await api.http().get('/api/v1/occurrences').set('authorization', `Bearer ${valid}`)).status).toBe(200);
   });
 
+  it('refuses a token once it expires, though it was accepted (and kept as verified) before', async () => {
+    const { rows } = await api.db.query(`SELECT id FROM users WHERE username = 'operator'`);
+    const claims = { sub: rows[0].id, username: 'operator', role: 'CGI_OPERATOR', department: null };
+    const exp = Math.floor(Date.now() / 1000) + 2; // 1-2 s from now
+    const shortLived = new JwtService({ secret: api.env.JWT_SECRET }).sign({ ...claims, exp });
+    const get = () => api.http().get('/api/v1/occurrences').set('authorization', `Bearer ${shortLived}`);
+    expect((await get()).status).toBe(200);
+    expect((await get()).status).toBe(200);
+    await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 50));
+    const late = await get();
+    expect(late.status).toBe(401);
+    expect(late.body.error.code).toBe('UNAUTHENTICATED');
+  });
+
   it('rotates the refresh token; reusing a rotated one revokes the whole family', async () => {
     const first = (await login('supervisor')).body;
     const second = await refresh(first.refreshToken);

@@ -100,7 +100,8 @@ export class AuthGuard implements CanActivate {
     if (claims.role === 'INTEGRATION') return null;
     const actor: Actor = { id: claims.sub, username: claims.username, role: claims.role, department: claims.department };
     if (typeof claims.exp === 'number') {
-      if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);
+      const oldest = this.verified.keys().next();
+      if (this.verified.size >= VERIFIED_TOKENS_MAX && !oldest.done) this.verified.delete(oldest.value);
       this.verified.set(token, { actor, expiresAt: claims.exp * 1000 });
     }
     return actor;

@@ -152,7 +152,7 @@ export class OccurrenceIntakeService {
     const byId = new Map(rows.map((row, i) => [row.id, stored[i]]));
     return planned.map((p) => {
       if (p instanceof Error) return p;
-      const detail = byId.get(p.id)!;
+      const detail = byId.get(p.id) ?? new Error(`intake batch lost report ${p.id}`);
       if (detail instanceof Error) return detail;
       return { occurrence: { id: p.id, reference: p.reference, status: p.status }, linkedTo: null, detail };
     });
@@ -243,14 +243,14 @@ export class OccurrenceIntakeService {
          FROM located l ORDER BY l.ord`,
       [points.map((x) => x.lon), points.map((x) => x.lat), reserveReference],
     );
-    const documents = new Map<number, LoadedRuleSet['document']>();
-    for (const row of rows) {
-      if (!documents.has(row.rule_set_version)) documents.set(row.rule_set_version, await this.rules.document(row.rule_set_version, m));
+    const ruleSets = new Map<number, LoadedRuleSet>();
+    for (const { rule_set_version: version } of rows) {
+      if (!ruleSets.has(version)) ruleSets.set(version, { version, document: await this.rules.document(version, m) });
     }
     return rows.map((row) => {
       try {
         return {
-          ruleSet: { version: row.rule_set_version, document: documents.get(row.rule_set_version)! },
+          ruleSet: ruleSets.get(row.rule_set_version) as LoadedRuleSet,
           place: this.withinServiceArea(toLocatedPoint(row)),
           level: row.levels.reduce<OperationalLevel>((acc, l) => strictestLevel(acc, l), 'NORMAL'),
           sequence: Number(row.seq),

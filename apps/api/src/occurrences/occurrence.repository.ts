@@ -171,8 +171,8 @@ export class OccurrenceRepository {
   async insertNew(m: EntityManager, items: NewOccurrence[]): Promise<OccurrenceDetail[]> {
     const { values, p } = params();
     const col = <T>(f: (n: NewOccurrence) => T): string => p(items.map(f));
-    const withContact = items.filter((n) => n.reporter !== null);
-    const assignments = items.flatMap((n) => (n.dispatch?.assignments ?? []).map((a) => ({ n, a, due: n.dispatch!.due })));
+    const contacts = items.flatMap((n) => (n.reporter ? [{ id: n.id, ...n.reporter }] : []));
+    const assignments = items.flatMap(({ id, dispatch }) => dispatch?.assignments.map((a) => ({ id, a, due: dispatch.due })) ?? []);
     const deadlines = items.flatMap((n) => (n.dispatch?.deadlines ?? []).map((d) => ({ n, d })));
     const sql = `
       WITH occ AS (
@@ -200,15 +200,15 @@ export class OccurrenceRepository {
       contact AS (
         INSERT INTO reporter_contacts (occurrence_id, name, phone, email)
         SELECT occ.id, x.name, x.phone, x.email
-          FROM unnest(${p(withContact.map((n) => n.id))}::uuid[], ${p(withContact.map((n) => n.reporter!.name))}::text[],
-                      ${p(withContact.map((n) => n.reporter!.phone))}::text[], ${p(withContact.map((n) => n.reporter!.email))}::text[])
+          FROM unnest(${p(contacts.map((c) => c.id))}::uuid[], ${p(contacts.map((c) => c.name))}::text[],
+                      ${p(contacts.map((c) => c.phone))}::text[], ${p(contacts.map((c) => c.email))}::text[])
                AS x(occurrence_id, name, phone, email)
           JOIN occ ON occ.id = x.occurrence_id),
       a AS (
         INSERT INTO occurrence_assignments (occurrence_id, department, role, state, assigned_at,
             acknowledge_due_at, on_scene_due_at, resolve_due_at)
         SELECT occ.id, x.department, x.role, 'PENDING', occ.created_at, x.acknowledge_due_at, x.on_scene_due_at, x.resolve_due_at
-          FROM unnest(${p(assignments.map((x) => x.n.id))}::uuid[], ${p(assignments.map((x) => x.a.department))}::text[],
+          FROM unnest(${p(assignments.map((x) => x.id))}::uuid[], ${p(assignments.map((x) => x.a.department))}::text[],
                       ${p(assignments.map((x) => x.a.role))}::text[], ${p(assignments.map((x) => x.due.acknowledgeDueAt))}::timestamptz[],
                       ${p(assignments.map((x) => x.due.onSceneDueAt))}::timestamptz[], ${p(assignments.map((x) => x.due.resolveDueAt))}::timestamptz[])
                AS x(occurrence_id, department, role, acknowledge_due_at, on_scene_due_at, resolve_due_at)
