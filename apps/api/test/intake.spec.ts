@@ -251,4 +251,69 @@ describe('intake', () => {
       }
     });
   });
+
+  describe('Idempotency-Key: a retried report is stored once (ADR 0014)', () => {
+    const body = (description: string, extra: object = {}) => ({ category: 'ROAD_OBSTRUCTION', location: PLACES.paranhos, description, ...extra });
+    const postKeyed = (b: object, key: string, who: Parameters<ApiHarness['auth']>[0] = 'operator') =>
+      api.http().post('/api/v1/occurrences').set('authorization', api.auth(who)).set('idempotency-key', key).send(b);
+    const stored = async (description: string) =>
+      Number((await api.db.query(`SELECT count(*)::int AS n FROM occurrences WHERE description = $1`, [description])).rows[0].n);
+    const sequence = async () => (await api.db.query(`SELECT last_value::text AS v FROM occurrence_reference_seq`)).rows[0].v as string;
+
+    it('answers a retry with the occurrence stored the first time, without storing, logging or numbering anything', async () => {
+      const first = await postKeyed(body('idem retry'), 'retry-1');
+      expect(first.status).toBe(201);
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      const events = await api.count('occurrence_events');
+      const seq = await sequence();
+      const again = await postKeyed(body('idem retry'), 'retry-1');
+      expect(again.status).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body).toEqual(first.body);
+      expect(await stored('idem retry')).toBe(1);
+      expect(await api.count('occurrence_events')).toBe(events);
+      expect(await sequence()).toBe(seq);
+      // A citizen report goes through its own transaction: the same holds there.
+      const c1 = await postKeyed(body('idem citizen', { source: 'CITIZEN', category: 'NOISE' }), 'citizen-1');
+      const c2 = await postKeyed(body('idem citizen', { source: 'CITIZEN', category: 'NOISE' }), 'citizen-1');
+      expect([c1.status, c2.status, c2.headers['idempotent-replayed']]).toEqual([201, 201, 'true']);
+      expect(c2.body.id).toBe(c1.body.id);
+      expect(await stored('idem citizen')).toBe(1);
+    });
+
+    it('scopes keys by client: another user with the same key reports a new occurrence', async () => {
+      const a = await postKeyed(body('idem scoped'), 'shared-key');
+      const b = await postKeyed(body('idem scoped'), 'shared-key', 'supervisor');
+      expect([a.status, b.status]).toEqual([201, 201]);
+      expect(b.body.id).not.toBe(a.body.id);
+      expect(await stored('idem scoped')).toBe(2);
+    });
+
+    it('stores once when the same key arrives several times in one batch', async () => {
+      const locker = new Client({ connectionString: api.env.DATABASE_URL });
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE operational_levels IN ACCESS EXCLUSIVE MODE');
+      const intake = api.app.get(OccurrenceIntakeService);
+      const first = post(body('idem batch lead')).then((r) => r);
+      const same = [1, 2, 3].map(() => postKeyed(body('idem batch'), 'batch-key').then((r) => r));
+      while (intake.waitingReports < 3) await new Promise((r) => setTimeout(r, 10));
+      await locker.query('COMMIT');
+      await locker.end();
+      const answers = [await first, ...(await Promise.all(same))];
+      expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+      expect(new Set(answers.slice(1).map((r) => r.body.id)).size).toBe(1);
+      expect(answers.slice(1).map((r) => r.headers['idempotent-replayed'] ?? 'first')).toEqual(['first', 'true', 'true']);
+      expect(await stored('idem batch')).toBe(1);
+    });
+
+    it('refuses a malformed key, naming the header, and stores nothing', async () => {
+      for (const key of ['', 'has space', 'x'.repeat(256), 'çedilha']) {
+        const res = await postKeyed(body('idem bad key'), key);
+        expect(res.status).toBe(400);
+        expect(res.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['Idempotency-Key']);
+      }
+      expect(await stored('idem bad key')).toBe(0);
+    });
+  });
 });

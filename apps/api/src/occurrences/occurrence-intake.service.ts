@@ -23,6 +23,22 @@ export interface IntakeResult {
   occurrence: { id: string; reference: string; status: OccurrenceStatus };
   /** Set when a citizen report was linked to an open occurrence it duplicates. */
   linkedTo: { id: string; reference: string } | null;
+  /** True when the Idempotency-Key was seen before: the answer is the occurrence stored then (ADR 0014). */
+  replayed: boolean;
+}
+
+/** How an adapter stores what it keeps beside a new occurrence, in the intake's transaction. */
+export type IntakeWithin = (
+  m: EntityManager,
+  created: { id: string; reference: string; linkedTo: { id: string; reference: string } | null },
+) => Promise<void>;
+
+/** The unique index that keeps one occurrence per idempotency key. */
+const IDEMPOTENCY_INDEX = 'occurrences_idempotency_key';
+
+/** A client's Idempotency-Key scoped by who sent it: two clients may use the same key. */
+export function scopedIdempotencyKey(actor: Actor, key: string): string {
+  return `${actor.role === 'INTEGRATION' ? 'api-key' : 'user'}:${actor.id}:${key}`;
 }
 
 /**
@@ -48,6 +64,8 @@ interface IntakeJob {
   dto: CreateOccurrenceDto;
   source: OccurrenceSource;
   by: string;
+  /** Scoped idempotency key, or null. */
+  key: string | null;
 }
 
 /** What intake reads before it writes, for one location. */
@@ -56,6 +74,8 @@ interface IntakeContext {
   place: LocatedPoint;
   level: OperationalLevel;
   sequence: number;
+  /** The occurrence already stored under the job's idempotency key (then nothing is reserved). */
+  existingId: string | null;
 }
 
 /** A parent a citizen report was linked to (governance.md §8), with its new report count. */
@@ -103,44 +123,75 @@ export class OccurrenceIntakeService {
    * (atomic on its own). A citizen's report runs in a transaction of its own, since linking a
    * duplicate must see and update its parent under a lock. `within` runs inside that transaction
    * once the occurrence is stored (an adapter such as Open311 stores what it keeps beside the
-   * occurrence atomically with it).
+   * occurrence atomically with it). With an `idempotencyKey`, a report whose key was seen before
+   * (from the same client) is not stored again: the answer is the occurrence stored then.
    */
   async intake(
     dto: CreateOccurrenceDto,
     actor: Actor,
-    within?: (m: EntityManager, created: { id: string; reference: string; linkedTo: { id: string; reference: string } | null }) => Promise<void>,
+    options: { within?: IntakeWithin; idempotencyKey?: string } = {},
   ): Promise<IntakeResult> {
-    const job: IntakeJob = { dto, source: intakeSource(dto, actor), by: actorLabel(actor) };
-    if (job.source !== 'CITIZEN' && !within) return this.batcher.submit(job);
-    return this.ds.transaction(async (m) => {
-      const [context] = await this.contexts(m, [dto.location], true);
-      const usable = this.usable(context);
-      const parent = job.source === 'CITIZEN' ? await this.linkDuplicate(m, usable.ruleSet, dto) : null;
-      const row = this.plan(job, usable, parent);
-      const [detail] = await this.repo.insertNew(m, [row]);
-      const linkedTo = parent && { id: parent.id, reference: parent.reference };
-      if (within) await within(m, { id: row.id, reference: row.reference, linkedTo });
-      return { occurrence: { id: row.id, reference: row.reference, status: row.status }, linkedTo, detail };
-    });
+    const { within, idempotencyKey } = options;
+    const key = idempotencyKey === undefined ? null : scopedIdempotencyKey(actor, idempotencyKey);
+    const job: IntakeJob = { dto, source: intakeSource(dto, actor), by: actorLabel(actor), key };
+    try {
+      if (job.source !== 'CITIZEN' && !within) return await this.batcher.submit(job);
+      return await this.ds.transaction((m) => this.storeOne(m, job, within));
+    } catch (err) {
+      // Another node (or a citizen transaction) stored the same key first: answer that one.
+      if (key && isUniqueViolation(err, IDEMPOTENCY_INDEX)) {
+        const id = await this.repo.idByIdempotencyKey(this.ds.manager, key);
+        if (id) return this.replay(this.ds.manager, id);
+      }
+      throw err;
+    }
+  }
+
+  /** A citizen's report (or an adapter's), in its own transaction. */
+  private async storeOne(m: EntityManager, job: IntakeJob, within: IntakeWithin | undefined): Promise<IntakeResult> {
+    if (job.key) {
+      // Same-key reports wait for each other here; the batch path has no concurrent writer.
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('idempotency:' || $1))`, [job.key]);
+    }
+    const [context] = await this.contexts(m, [{ ...job.dto.location, key: job.key }], true);
+    const usable = this.usable(context);
+    if (usable.existingId) return this.replay(m, usable.existingId);
+    const parent = job.source === 'CITIZEN' ? await this.linkDuplicate(m, usable.ruleSet, job.dto) : null;
+    const row = this.plan(job, usable, parent);
+    const [detail] = await this.repo.insertNew(m, [row]);
+    const linkedTo = parent && { id: parent.id, reference: parent.reference };
+    if (within) await within(m, { id: row.id, reference: row.reference, linkedTo });
+    return { occurrence: { id: row.id, reference: row.reference, status: row.status }, linkedTo, detail, replayed: false };
   }
 
   /**
    * Stores a batch of operator and sensor intakes: one read for all their contexts, one write for
    * all of them. A report refused on its own (unknown category, outside the service area) fails
    * alone; if the write fails as a whole, each report is written on its own so that only a bad
-   * one fails (its id is fixed before the write, so a retry can never store a report twice).
+   * one fails (its id is fixed before the write, so a retry can never store a report twice). A
+   * report whose idempotency key is already stored, or repeats an earlier report's of the same
+   * batch, is answered with that occurrence instead.
    */
   private async storeBatch(jobs: IntakeJob[]): Promise<Array<IntakeResult | Error>> {
     const m = this.ds.manager;
-    const contexts = await this.contexts(m, jobs.map((j) => j.dto.location), true);
-    const planned = jobs.map((job, i): NewOccurrence | Error => {
+    const firstWithKey = new Map<string, number>();
+    const repeats = jobs.map((j, i) => {
+      if (!j.key) return -1;
+      const first = firstWithKey.get(j.key);
+      if (first === undefined) firstWithKey.set(j.key, i);
+      return first ?? -1;
+    });
+    const contexts = await this.contexts(m, jobs.map((j, i) => ({ ...j.dto.location, key: repeats[i] < 0 ? j.key : null })), true);
+    const planned = jobs.map((job, i): NewOccurrence | string | Error | null => {
+      if (repeats[i] >= 0) return null;
       try {
-        return this.plan(job, this.usable(contexts[i]), null);
+        const context = this.usable(contexts[i]);
+        return context.existingId ?? this.plan(job, context, null);
       } catch (err) {
         return asError(err);
       }
     });
-    const rows = planned.filter((p): p is NewOccurrence => !(p instanceof Error));
+    const rows = planned.filter((p): p is NewOccurrence => p !== null && typeof p === 'object' && !(p instanceof Error));
     let stored: Array<OccurrenceDetail | Error>;
     try {
       stored = rows.length ? await this.repo.insertNew(m, rows) : [];
@@ -150,12 +201,31 @@ export class OccurrenceIntakeService {
         : await Promise.all(rows.map((row) => this.repo.insertNew(m, [row]).then(([d]) => d, asError)));
     }
     const byId = new Map(rows.map((row, i) => [row.id, stored[i]]));
-    return planned.map((p) => {
-      if (p instanceof Error) return p;
-      const detail = byId.get(p.id) ?? new Error(`intake batch lost report ${p.id}`);
-      if (detail instanceof Error) return detail;
-      return { occurrence: { id: p.id, reference: p.reference, status: p.status }, linkedTo: null, detail };
-    });
+    const outcomes: Array<IntakeResult | Error> = [];
+    for (const [i, p] of planned.entries()) {
+      if (p === null) {
+        const first = outcomes[repeats[i]];
+        outcomes.push(first instanceof Error ? first : { ...first, replayed: true });
+      } else if (p instanceof Error) {
+        outcomes.push(p);
+      } else if (typeof p === 'string') {
+        outcomes.push(await this.replay(m, p).catch(asError));
+      } else {
+        const detail = byId.get(p.id) ?? new Error(`intake batch lost report ${p.id}`);
+        outcomes.push(detail instanceof Error
+          ? detail
+          : { occurrence: { id: p.id, reference: p.reference, status: p.status }, linkedTo: null, detail, replayed: false });
+      }
+    }
+    return outcomes;
+  }
+
+  /** The answer to a report whose idempotency key was seen before: the occurrence stored then. */
+  private async replay(m: EntityManager, id: string): Promise<IntakeResult> {
+    const detail = await this.repo.detail(m, id);
+    if (!detail) throw new Error(`occurrence ${id} of an idempotency key is gone`);
+    // linkedTo is the first answer's business (adapters that use it send no keys).
+    return { occurrence: { id: detail.id, reference: detail.reference, status: detail.status }, linkedTo: null, detail, replayed: true };
   }
 
   /** Routes one report in its context and answers everything intake stores for it. */
@@ -196,6 +266,7 @@ export class OccurrenceIntakeService {
       id, reference, category: dto.category, priority: decision.result.priority, status, source,
       location: dto.location, parishCode: place.parishCode, flags, description: dto.description,
       lead: decision.result.lead, ruleSetVersion: ruleSet.version, routing: decision, parentId: parent?.id ?? null,
+      idempotencyKey: job.key,
       reporter: r && (r.name || r.phone || r.email) ? { name: r.name ?? null, phone: r.phone ?? null, email: r.email ?? null } : null,
       at: now, dispatch, events,
     };
@@ -230,30 +301,36 @@ export class OccurrenceIntakeService {
    */
   private async contexts(
     m: EntityManager,
-    points: Array<{ lat: number; lon: number }>,
+    points: Array<{ lat: number; lon: number; key?: string | null }>,
     reserveReference: boolean,
   ): Promise<Array<IntakeContext | Error>> {
-    const rows = await queryPrepared<LocatedRow & { rule_set_version: number; levels: OperationalLevel[]; seq: string | null }>(
+    const rows = await queryPrepared<LocatedRow & { rule_set_version: number; levels: OperationalLevel[]; seq: string | null; existing_id: string | null }>(
       m,
       'intake-context',
       `WITH located AS (${LOCATE_POINTS_SQL})
        SELECT l.*, (SELECT max(version) FROM rule_sets) AS rule_set_version,
               coalesce((SELECT array_agg(level) FROM operational_levels WHERE scope = 'CITY' OR scope = l.parish_code), '{}') AS levels,
-              CASE WHEN $3::boolean THEN nextval('occurrence_reference_seq')::text END AS seq
-         FROM located l ORDER BY l.ord`,
-      [points.map((x) => x.lon), points.map((x) => x.lat), reserveReference],
+              e.id AS existing_id,
+              CASE WHEN $3::boolean AND e.id IS NULL THEN nextval('occurrence_reference_seq')::text END AS seq
+         FROM located l LEFT JOIN occurrences e ON e.idempotency_key = ($4::text[])[l.ord::int]
+        ORDER BY l.ord`,
+      [points.map((x) => x.lon), points.map((x) => x.lat), reserveReference, points.map((x) => x.key ?? null)],
     );
     const ruleSets = new Map<number, LoadedRuleSet>();
     for (const { rule_set_version: version } of rows) {
       if (!ruleSets.has(version)) ruleSets.set(version, { version, document: await this.rules.document(version, m) });
     }
     return rows.map((row) => {
+      if (row.existing_id) {
+        return { ruleSet: ruleSets.get(row.rule_set_version) as LoadedRuleSet, place: toLocatedPoint(row), level: 'NORMAL', sequence: 0, existingId: row.existing_id };
+      }
       try {
         return {
           ruleSet: ruleSets.get(row.rule_set_version) as LoadedRuleSet,
           place: this.withinServiceArea(toLocatedPoint(row)),
           level: row.levels.reduce<OperationalLevel>((acc, l) => strictestLevel(acc, l), 'NORMAL'),
           sequence: Number(row.seq),
+          existingId: null,
         };
       } catch (err) {
         return asError(err);
@@ -323,3 +400,10 @@ export function normaliseFlags(f: Partial<OccurrenceFlags> | undefined): Occurre
 }
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+/** Whether `err` is PostgreSQL's unique violation of `index`. */
+function isUniqueViolation(err: unknown, index: string): boolean {
+  const e = err as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  const d = e?.driverError ?? e;
+  return d?.code === '23505' && d.constraint === index;
+}

@@ -5,7 +5,6 @@ import type { OccurrenceDetail, OccurrenceView, Page } from '@cgi/shared';
 import { SecurityAuditService } from '../audit/security-audit.service';
 import { actorLabel, CGI_OPERATING_ROLES, isDepartmentRole, type Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
-import { EventLogService } from '../events/event-log.service';
 import type { ListOccurrencesQuery } from './dto/list-occurrences.query';
 import { assertVisible } from './occurrence-access';
 import { OccurrenceRepository } from './occurrence.repository';
@@ -33,16 +32,15 @@ export class OccurrenceQueriesService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly repo: OccurrenceRepository,
-    private readonly events: EventLogService,
     private readonly audit: SecurityAuditService,
   ) {}
 
   async detail(id: string, actor: Actor): Promise<OccurrenceDetail> {
     const m = this.ds.manager;
     await assertVisible(m, actor, id);
-    const view = await this.repo.view(m, id);
-    if (!view) throw new DomainException('NOT_FOUND', 'Occurrence not found');
-    return { ...view, timeline: await this.events.timeline(id, m) };
+    const detail = await this.repo.detail(m, id);
+    if (!detail) throw new DomainException('NOT_FOUND', 'Occurrence not found');
+    return detail;
   }
 
   async list(q: ListOccurrencesQuery, actor: Actor): Promise<Page<OccurrenceView>> {

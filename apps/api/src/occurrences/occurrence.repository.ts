@@ -14,7 +14,7 @@ import type {
   RoutingDecision,
   RoutingOverride,
 } from '@cgi/shared';
-import { insertEventsSql, params, toEventView, type EventRow, type NewEvent } from '../events/event-log.sql';
+import { insertEventsSql, params, readTimeline, toEventView, type EventRow, type NewEvent } from '../events/event-log.sql';
 import { queryPrepared } from '../database/prepared-query';
 import type { NewDispatch } from './assignment-writer';
 
@@ -153,6 +153,8 @@ export interface NewOccurrence
   parishCode: string | null;
   ruleSetVersion: number;
   routing: RoutingDecision;
+  /** The client's Idempotency-Key, scoped by who sent it (ADR 0014), or null. */
+  idempotencyKey: string | null;
   reporter: { name: string | null; phone: string | null; email: string | null } | null;
   at: Date;
   dispatch: NewDispatch | null;
@@ -178,11 +180,11 @@ export class OccurrenceRepository {
       WITH occ AS (
         INSERT INTO occurrences (id, reference, category, priority, status, source, location, address, parish_code,
             injuries, hazardous_materials, blocks_traffic, people_at_risk, description, lead_department,
-            rule_set_version, routing, parent_id, created_at, updated_at, dispatched_at)
+            rule_set_version, routing, parent_id, created_at, updated_at, dispatched_at, idempotency_key)
         SELECT x.id, x.reference, x.category, x.priority, x.status, x.source,
                ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)::geography, x.address, x.parish_code,
                x.injuries, x.hazardous_materials, x.blocks_traffic, x.people_at_risk, x.description, x.lead_department,
-               x.rule_set_version, x.routing, x.parent_id, x.at, x.at, x.dispatched_at
+               x.rule_set_version, x.routing, x.parent_id, x.at, x.at, x.dispatched_at, x.idempotency_key
           FROM unnest(${col((n) => n.id)}::uuid[], ${col((n) => n.reference)}::text[], ${col((n) => n.category)}::text[],
                       ${col((n) => n.priority)}::text[], ${col((n) => n.status)}::text[], ${col((n) => n.source)}::text[],
                       ${col((n) => n.location.lon)}::float8[], ${col((n) => n.location.lat)}::float8[],
@@ -191,10 +193,11 @@ export class OccurrenceRepository {
                       ${col((n) => n.flags.blocksTraffic)}::boolean[], ${col((n) => n.flags.peopleAtRisk)}::int[],
                       ${col((n) => n.description)}::text[], ${col((n) => n.lead)}::text[], ${col((n) => n.ruleSetVersion)}::int[],
                       ${col((n) => JSON.stringify(n.routing))}::jsonb[], ${col((n) => n.parentId)}::uuid[],
-                      ${col((n) => n.at)}::timestamptz[], ${col((n) => (n.dispatch ? n.at : null))}::timestamptz[])
+                      ${col((n) => n.at)}::timestamptz[], ${col((n) => (n.dispatch ? n.at : null))}::timestamptz[],
+                      ${col((n) => n.idempotencyKey)}::text[])
                WITH ORDINALITY AS x(id, reference, category, priority, status, source, lon, lat, address, parish_code,
                     injuries, hazardous_materials, blocks_traffic, people_at_risk, description, lead_department,
-                    rule_set_version, routing, parent_id, at, dispatched_at, ord)
+                    rule_set_version, routing, parent_id, at, dispatched_at, idempotency_key, ord)
          ORDER BY x.ord
         RETURNING *),
       contact AS (
@@ -270,6 +273,18 @@ export class OccurrenceRepository {
     const rows: ViewRow[] = await m.query(`${VIEW_SELECT} WHERE o.id = $1`, [id]);
     if (rows.length === 0) return null;
     return { ...toOccurrenceView(rows[0]), routing: rows[0].routing!, override: rows[0].override ?? null };
+  }
+
+  /** The occurrence as a reader sees it, with its timeline (no access check: callers do it). */
+  async detail(m: EntityManager, id: string): Promise<OccurrenceDetail | null> {
+    const view = await this.view(m, id);
+    return view && { ...view, timeline: await readTimeline(m, id) };
+  }
+
+  /** The occurrence stored under a (scoped) idempotency key, if any (ADR 0014). */
+  async idByIdempotencyKey(m: EntityManager, key: string): Promise<string | null> {
+    const rows: Array<{ id: string }> = await m.query(`SELECT id FROM occurrences WHERE idempotency_key = $1`, [key]);
+    return rows[0]?.id ?? null;
   }
 
   async list(m: EntityManager, where: string[], params: unknown[], limit: number): Promise<OccurrenceView[]> {

@@ -1,11 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import type { OccurrenceDetail, OccurrenceView, Page, RoutingDecision } from '@cgi/shared';
 import type { Actor } from '../auth/actor';
 import { CurrentActor, IntegrationScope, Roles } from '../auth/auth.decorators';
 import { AddNoteDto, CommandDto, DepartmentCommandDto, MergeDto, OptionalNoteDto, OverrideRoutingDto, ReasonDto, ResolveDto, TriageDto } from './dto/commands.dto';
 import { CreateOccurrenceDto } from './dto/create-occurrence.dto';
 import { ListOccurrencesQuery } from './dto/list-occurrences.query';
+import { DomainException } from '../common/domain.exception';
 import { actingDepartment } from './occurrence-access';
 import { OccurrenceCommandsService } from './occurrence-commands.service';
 import { OccurrenceIntakeService } from './occurrence-intake.service';
@@ -13,6 +15,8 @@ import { OccurrenceQueriesService } from './occurrence-queries.service';
 
 const CGI = ['CGI_OPERATOR', 'CGI_SUPERVISOR'] as const;
 const DEPARTMENT_OR_CGI = ['CGI_OPERATOR', 'CGI_SUPERVISOR', 'DEPARTMENT_AGENT', 'DEPARTMENT_SUPERVISOR'] as const;
+/** An Idempotency-Key header's value (ADR 0014). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 const Id = (): ParameterDecorator => Param('id', new ParseUUIDPipe({ version: '4' }));
 
 @ApiTags('occurrences')
@@ -29,8 +33,25 @@ export class OccurrencesController {
   @Roles(...CGI)
   @IntegrationScope('occurrences:create')
   @ApiOperation({ summary: 'Intake (operators, and integration clients with source CITIZEN or SENSOR): routes by the rules in force' })
-  async intake(@Body() dto: CreateOccurrenceDto, @CurrentActor() actor: Actor): Promise<OccurrenceDetail> {
-    return (await this.intakeService.intake(dto, actor)).detail;
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A key the client keeps for one report across retries (1-255 visible ASCII characters): a report whose key this client sent before is not stored again; the answer is the occurrence stored then, with Idempotent-Replayed: true',
+  })
+  async intake(
+    @Body() dto: CreateOccurrenceDto,
+    @CurrentActor() actor: Actor,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OccurrenceDetail> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new DomainException('VALIDATION_FAILED', 'Invalid Idempotency-Key header', [
+        { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
+      ]);
+    }
+    const result = await this.intakeService.intake(dto, actor, { idempotencyKey });
+    if (result.replayed) void reply.header('idempotent-replayed', 'true');
+    return result.detail;
   }
 
   @Post('routing-preview')

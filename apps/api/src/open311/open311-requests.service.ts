@@ -147,17 +147,19 @@ export class Open311RequestsService {
         reporter: name || phone || email ? { name, phone, email } : undefined,
       },
       actor,
-      async (m, created) => {
-        notice = created.linkedTo
-          ? `Esta situação já é conhecida: a CGI está a tratá-la na ocorrência ${created.linkedTo.reference}. ` +
-            `O seu pedido ${created.reference} fica associado e acompanha o estado dessa ocorrência.`
-          : `Pedido ${created.reference} registado; a CGI vai analisá-lo e encaminhá-lo para o serviço responsável.`;
-        await m.query(
-          `INSERT INTO open311_requests (occurrence_id, api_key_id, account_id, device_id, address_id, media_url, attributes, service_notice)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
-          [created.id, actor.id, accountId ?? null, deviceId ?? null, addressId ?? null, mediaUrl ?? null, JSON.stringify(attributes.accepted), notice],
-        );
-        await m.query(`INSERT INTO status_page_tokens (occurrence_id, token_hash) VALUES ($1, $2)`, [created.id, status.hash]);
+      {
+        within: async (m, created) => {
+          notice = created.linkedTo
+            ? `Esta situação já é conhecida: a CGI está a tratá-la na ocorrência ${created.linkedTo.reference}. ` +
+              `O seu pedido ${created.reference} fica associado e acompanha o estado dessa ocorrência.`
+            : `Pedido ${created.reference} registado; a CGI vai analisá-lo e encaminhá-lo para o serviço responsável.`;
+          await m.query(
+            `INSERT INTO open311_requests (occurrence_id, api_key_id, account_id, device_id, address_id, media_url, attributes, service_notice)
+             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
+            [created.id, actor.id, accountId ?? null, deviceId ?? null, addressId ?? null, mediaUrl ?? null, JSON.stringify(attributes.accepted), notice],
+          );
+          await m.query(`INSERT INTO status_page_tokens (occurrence_id, token_hash) VALUES ($1, $2)`, [created.id, status.hash]);
+        },
       },
     );
     const reference = result.occurrence.reference;

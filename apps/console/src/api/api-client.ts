@@ -63,16 +63,16 @@ export class ApiClient {
     return this.request<T>('GET', `${path}${queryString(query)}`);
   }
 
-  post<T>(path: string, body: unknown = {}): Promise<T> {
-    return this.request<T>('POST', path, body);
+  post<T>(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<T> {
+    return this.request<T>('POST', path, body, headers);
   }
 
   put<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>('PUT', path, body);
+    return this.request<T>('PUT', path, body, {});
   }
 
-  async request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}, retried = false): Promise<T> {
+    const headers: Record<string, string> = { ...extraHeaders, accept: 'application/json' };
     const token = this.getToken();
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -83,7 +83,7 @@ export class ApiClient {
       throw new ApiRequestError(0, null);
     }
     if (res.status === 401 && token && !retried && (await this.onUnauthorized())) {
-      return this.request<T>(method, path, body, true);
+      return this.request<T>(method, path, body, extraHeaders, true);
     }
     const text = await res.text();
     const json: unknown = text ? safeJson(text) : null;

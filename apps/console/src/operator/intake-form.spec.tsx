@@ -44,7 +44,7 @@ describe('IntakeForm', () => {
       location: { lat: 41.1496, lon: -8.6063 },
       flags: { injuries: true, hazardousMaterials: false, blocksTraffic: false, peopleAtRisk: 0 },
       description: 'Árvore sobre um carro',
-    });
+    }, { 'idempotency-key': expect.stringMatching(/^[0-9a-f]{32}$/) });
   });
 
   it("shows the API's field errors next to the field", async () => {
@@ -58,5 +58,33 @@ describe('IntakeForm', () => {
     await userEvent.type(screen.getByLabelText('Descrição'), 'x');
     await userEvent.click(screen.getByRole('button', { name: 'Registar' }));
     expect(await screen.findByText('description must be shorter')).toBeInTheDocument();
+  });
+
+  it('sends one Idempotency-Key per report: the same on a retry after a lost answer, a new one after it is stored', async () => {
+    let attempts = 0;
+    const post = vi.fn(async (path: string) => {
+      if (path.endsWith('routing-preview')) return DECISION;
+      attempts++;
+      if (attempts === 1) throw new ApiRequestError(0, null); // the answer was lost
+      return { id: `id-${attempts}`, reference: `OC-2026-00000${attempts}` };
+    });
+    const api = { post, get: vi.fn() } as unknown as ApiClient;
+    renderWithConsole(<IntakeForm api={api} categories={CATEGORIES} picked={{ lat: 41.15, lon: -8.61 }} onPick={vi.fn()} onCreated={vi.fn()} />, { api, store: new OccurrenceStore(syncSchedule) });
+    const submit = async (text: string): Promise<void> => {
+      await userEvent.selectOptions(screen.getByTestId('category-select'), 'FLOODING');
+      await userEvent.clear(screen.getByLabelText('Descrição'));
+      await userEvent.type(screen.getByLabelText('Descrição'), text);
+      await userEvent.click(screen.getByRole('button', { name: 'Registar' }));
+    };
+    await submit('Inundação na passagem inferior');
+    await waitFor(() => expect(attempts).toBe(1));
+    await userEvent.click(screen.getByRole('button', { name: 'Registar' }));
+    await waitFor(() => expect(attempts).toBe(2));
+    await submit('Outra inundação');
+    await waitFor(() => expect(attempts).toBe(3));
+    const keys = post.mock.calls.filter(([path]) => path === '/occurrences').map((call) => (call as unknown[])[2] as Record<string, string>);
+    expect(keys).toHaveLength(3);
+    expect(keys[1]['idempotency-key']).toBe(keys[0]['idempotency-key']);
+    expect(keys[2]['idempotency-key']).not.toBe(keys[1]['idempotency-key']);
   });
 });

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { CategoryRule, OccurrenceDetail, RoutingDecision } from '@cgi/shared';
 import { ApiRequestError, type ApiClient } from '../api/api-client';
 import { describeError } from '../common/describe-error';
+import { newIdempotencyKey } from '../common/idempotency-key';
 import { PriorityBadge } from '../common/priority-badge';
 import { useToasts } from '../common/toasts';
 import { DEPARTMENT_LABELS } from '../i18n/dictionary';
@@ -35,6 +36,9 @@ export function IntakeForm({ api, categories, picked, onPick, onCreated }: Intak
   const [preview, setPreview] = useState<RoutingDecision | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  // One key per report, kept across retries until it is stored: a retry after a lost answer
+  // (the API restarted, the network dropped) cannot store it twice (ADR 0014).
+  const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
 
   const matches = useMemo(() => {
     const q = search.trim().toLowerCase();
@@ -73,7 +77,8 @@ export function IntakeForm({ api, categories, picked, onPick, onCreated }: Intak
     setBusy(true);
     setErrors({});
     try {
-      const created = await api.post<OccurrenceDetail>('/occurrences', { ...body, description: description.trim() });
+      const created = await api.post<OccurrenceDetail>('/occurrences', { ...body, description: description.trim() }, { 'idempotency-key': idempotencyKey });
+      setIdempotencyKey(newIdempotencyKey());
       push(`${t('submitted')}: ${created.reference}`, 'success');
       setCode('');
       setSearch('');

@@ -2,6 +2,7 @@ import { InitialSchema1764288000000 } from './1764288000000-initial-schema';
 import { Escalation1764300000000 } from './1764300000000-escalation';
 import { Security1764310000000 } from './1764310000000-security';
 import { Open3111764320000000 } from './1764320000000-open311';
+import { IntakeIdempotency1764330000000 } from './1764330000000-intake-idempotency';
 
 /** Every migration, in order. Add new ones at the end (one line each). */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Escalation1764300000000,
   Security1764310000000,
   Open3111764320000000,
+  IntakeIdempotency1764330000000,
 ];
