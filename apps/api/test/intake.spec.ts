@@ -1,3 +1,4 @@
+import { JwtService } from '@nestjs/jwt';
 import { Client } from 'pg';
 import type { OccurrenceDetail } from '@cgi/shared';
 import { OccurrenceIntakeService } from '../src/occurrences/occurrence-intake.service';
@@ -305,6 +306,39 @@ describe('intake', () => {
       expect(new Set(answers.slice(1).map((r) => r.body.id)).size).toBe(1);
       expect(answers.slice(1).map((r) => r.headers['idempotent-replayed'] ?? 'first')).toEqual(['first', 'true', 'true']);
       expect(await stored('idem batch')).toBe(1);
+    });
+
+    it('two API nodes racing with the same key: one stores it, the other answers that occurrence', async () => {
+      // A second node on the same database: its operator token names the same user.
+      const other = await startApi({ DATABASE_URL: api.env.DATABASE_URL });
+      try {
+        const { rows: [op] } = await api.db.query(`SELECT id FROM users WHERE username = 'operator'`);
+        const token = other.app.get(JwtService).sign({ sub: op.id, username: 'operator', role: 'CGI_OPERATOR', department: null });
+        // Both writes wait on the event log until both nodes have read their context (no key found yet).
+        const locker = new Client({ connectionString: api.env.DATABASE_URL });
+        await locker.connect();
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE occurrence_events IN SHARE MODE');
+        const a = postKeyed(body('idem race'), 'race-key').then((r) => r);
+        const b = other.http().post('/api/v1/occurrences').set('authorization', `Bearer ${token}`).set('idempotency-key', 'race-key')
+          .send(body('idem race')).then((r) => r);
+        for (let i = 0; ; i++) {
+          const { rows: [w] } = await api.db.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO occurrences%'`);
+          if (w.n === 2) break;
+          if (i > 500) throw new Error(`only ${w.n} intake writes waiting`);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await locker.query('COMMIT');
+        await locker.end();
+        const [ra, rb] = [await a, await b];
+        expect([ra.status, rb.status]).toEqual([201, 201]);
+        expect(rb.body.id).toBe(ra.body.id);
+        expect([ra.headers['idempotent-replayed'], rb.headers['idempotent-replayed']].sort()).toEqual(['true', undefined]);
+        expect(await stored('idem race')).toBe(1);
+      } finally {
+        await other.close();
+      }
     });
 
     it('refuses a malformed key, naming the header, and stores nothing', async () => {
