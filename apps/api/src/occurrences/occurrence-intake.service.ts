@@ -150,7 +150,8 @@ export class OccurrenceIntakeService {
   /** A citizen's report (or an adapter's), in its own transaction. */
   private async storeOne(m: EntityManager, job: IntakeJob, within: IntakeWithin | undefined): Promise<IntakeResult> {
     if (job.key) {
-      // Same-key reports wait for each other here; the batch path has no concurrent writer.
+      // Same-key citizen reports wait for each other here; against a batch (this node's or
+      // another's) the unique index decides, and intake() answers the winner's occurrence.
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('idempotency:' || $1))`, [job.key]);
     }
     const [context] = await this.contexts(m, [{ ...job.dto.location, key: job.key }], true);
@@ -181,12 +182,16 @@ export class OccurrenceIntakeService {
       if (first === undefined) firstWithKey.set(j.key, i);
       return first ?? -1;
     });
-    const contexts = await this.contexts(m, jobs.map((j, i) => ({ ...j.dto.location, key: repeats[i] < 0 ? j.key : null })), true);
-    const planned = jobs.map((job, i): NewOccurrence | string | Error | null => {
-      if (repeats[i] >= 0) return null;
+    // Repeats of a key already in the batch read no context (and reserve no reference number).
+    const leaders = jobs.flatMap((job, i) => (repeats[i] < 0 ? [job] : []));
+    const read = await this.contexts(m, leaders.map((j) => ({ ...j.dto.location, key: j.key })), true);
+    const contexts = new Map(leaders.map((job, k) => [job, read[k]]));
+    const planned = jobs.map((job): NewOccurrence | string | Error | null => {
+      const context = contexts.get(job);
+      if (!context) return null;
       try {
-        const context = this.usable(contexts[i]);
-        return context.existingId ?? this.plan(job, context, null);
+        const usable = this.usable(context);
+        return usable.existingId ?? this.plan(job, usable, null);
       } catch (err) {
         return asError(err);
       }
