@@ -12,6 +12,7 @@ import { runWithRequestContext } from './common/request-context';
 import { createValidationPipe } from './common/validation.pipe';
 import type { Env } from './config/env';
 import { registerConsoleStatic } from './console-static/console-static';
+import { Open311ExceptionFilter } from './open311/open311-exception.filter';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 
@@ -52,7 +53,7 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
     ],
   });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter([{ prefix: '/open311/', filter: new Open311ExceptionFilter() }]));
   app.enableShutdownHooks();
 
   const openApi = new DocumentBuilder()

@@ -24,9 +24,18 @@ const HTTP_TO_CODE: Record<number, ErrorCode> = {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
+  /**
+   * `delegates`: filters of a path prefix with an error shape of its own (Open311). Their
+   * controllers use them too; this reaches the errors raised before a controller runs (body
+   * parsing and size limit).
+   */
+  constructor(private readonly delegates: ReadonlyArray<{ prefix: string; filter: ExceptionFilter }> = []) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const request = ctx.getRequest<FastifyRequest>();
+    const delegate = this.delegates.find((d) => request.url.startsWith(d.prefix));
+    if (delegate) return delegate.filter.catch(exception, host);
     const reply = ctx.getResponse<FastifyReply>();
     const correlationId = String(request.id);
     const { status, body } = this.toError(exception, correlationId);

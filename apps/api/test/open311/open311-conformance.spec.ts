@@ -190,6 +190,15 @@ describe('Open311 GeoReport v2 conformance', () => {
       expect((await report({ description: 'y'.repeat(4000) })).status).toBe(201);
     });
 
+    it('refuses a body over the size limit in the Open311 error shape, in both formats, storing nothing', async () => {
+      const before = await stored();
+      const big = { description: 'z'.repeat(300 * 1024) };
+      // GeoReport v2 answers request errors with 400 (the API's own routes say 413).
+      expectJsonError(await report(big), 400, 'body');
+      expectXmlError(await report(big, 'xml'), 400, 'body');
+      expect(await stored()).toEqual(before);
+    });
+
     it('refuses a key without the occurrences:create scope with 403', async () => {
       const readOnly = await createKey(api, ['reference:read']);
       expectJsonError(await report({ api_key: readOnly.key }), 403, 'api_key');
