@@ -6,6 +6,7 @@ import { DEPARTMENTS, ROLES, type Department, type FieldError, type Role } from 
 import { SecurityAuditService } from '../audit/security-audit.service';
 import { DomainException, notFound } from '../common/domain.exception';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { isUniqueViolation } from '../database/pg-errors';
 
 /** Roles a person can have (INTEGRATION is for API keys, never a user). */
 export const USER_ROLES = ROLES.filter((r): r is Exclude<Role, 'INTEGRATION'> => r !== 'INTEGRATION');
@@ -80,7 +81,7 @@ export async function createUser(db: DataSource | EntityManager, u: NewUser): Pr
     );
     return toUserView(row);
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') {
+    if (isUniqueViolation(err)) {
       throw new DomainException('CONFLICT', `Username ${u.username} is taken`, [{ field: 'username', message: 'is taken' }]);
     }
     throw err;

@@ -25,9 +25,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   /**
-   * `delegates`: filters of a path prefix with an error shape of its own (Open311). Their
-   * controllers use them too; this reaches the errors raised before a controller runs (body
-   * parsing and size limit).
+   * `delegates`: filters of a path prefix with an error shape of its own (Open311): every error of
+   * those paths goes to them, including those raised before a controller runs (body parsing, size
+   * limit).
    */
   constructor(private readonly delegates: ReadonlyArray<{ prefix: string; filter: ExceptionFilter }> = []) {}
 

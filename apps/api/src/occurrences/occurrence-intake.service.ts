@@ -8,6 +8,7 @@ import { actorLabel, type Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
 import { WriteBatcher } from '../common/write-batcher';
 import { Env } from '../config/env';
+import { isUniqueViolation } from '../database/pg-errors';
 import { queryPrepared } from '../database/prepared-query';
 import type { NewEvent } from '../events/event-log.service';
 import { LOCATE_POINTS_SQL, toLocatedPoint, type LocatedPoint, type LocatedRow } from '../geo/parish-locator.service';
@@ -406,9 +407,3 @@ export function normaliseFlags(f: Partial<OccurrenceFlags> | undefined): Occurre
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
-/** Whether `err` is PostgreSQL's unique violation of `index`. */
-function isUniqueViolation(err: unknown, index: string): boolean {
-  const e = err as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
-  const d = e?.driverError ?? e;
-  return d?.code === '23505' && d.constraint === index;
-}

@@ -9,6 +9,7 @@ import { Open311Exception, type Open311ErrorItem } from './open311.exception';
  * The Open311 transport's own error shape (GeoReport v2 "Errors"): `[{code, description}]` in
  * JSON, `<errors><error><code/><description/></error></errors>` in XML, in the format the URL
  * asked for; 404 for what does not exist, 403 for a missing or wrong api_key, 400 otherwise.
+ * The global AllExceptionsFilter hands it every error under /open311/ (app.factory.ts).
  */
 @Catch()
 export class Open311ExceptionFilter implements ExceptionFilter {

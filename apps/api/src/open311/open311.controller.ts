@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -8,7 +8,6 @@ import { Env } from '../config/env';
 import { CallbackWebhookService } from './callbacks/callback-webhook.service';
 import { JURISDICTION_ID } from './open311.constants';
 import { Open311Exception } from './open311.exception';
-import { Open311ExceptionFilter } from './open311-exception.filter';
 import { parseFormat, send, type XmlNode } from './open311-format';
 import type { Open311Request } from './open311-request.repository';
 import { Open311RequestsService, type Params } from './open311-requests.service';
@@ -28,7 +27,6 @@ const requestsXml = (requests: Array<Record<string, unknown>>): XmlNode => ({
  */
 @ApiExcludeController()
 @Public()
-@UseFilters(Open311ExceptionFilter)
 @Controller('open311/v2')
 export class Open311Controller {
   constructor(
