@@ -159,6 +159,19 @@ describe('intake', () => {
     expect(res.status).toBe(403);
   });
 
+  /** Waits until `n` statements containing `text` wait on a lock. */
+  async function lockWaiters(text: string, n: number): Promise<void> {
+    for (let i = 0; ; i++) {
+      const { rows: [w] } = await api.db.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%' || $1 || '%' AND pid <> pg_backend_pid()`,
+        [text],
+      );
+      if (w.n === n) return;
+      if (i > 500) throw new Error(`${w.n} of ${n} statements with "${text}" wait on a lock`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   /**
    * Holds the batch writer: the first report's context read waits on a lock while the next
    * reports queue behind it; `release` lets them go, and they are written as one batch.
@@ -171,15 +184,7 @@ describe('intake', () => {
     const intake = api.app.get(OccurrenceIntakeService);
     return {
       // The first report's batch has started: its context read waits on the lock.
-      started: async () => {
-        for (let i = 0; ; i++) {
-          const { rows: [w] } = await api.db.query(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%WITH located AS%'`);
-          if (w.n === 1) return;
-          if (i > 500) throw new Error('the first report did not reach the database');
-          await new Promise((r) => setTimeout(r, 10));
-        }
-      },
+      started: () => lockWaiters('WITH located AS', 1),
       waitFor: async (n) => {
         for (let i = 0; intake.waitingReports < n; i++) {
           if (i > 500) throw new Error(`only ${intake.waitingReports} of ${n} reports queued`);
@@ -331,13 +336,7 @@ describe('intake', () => {
         const a = postKeyed(body('idem race'), 'race-key').then((r) => r);
         const b = other.http().post('/api/v1/occurrences').set('authorization', `Bearer ${token}`).set('idempotency-key', 'race-key')
           .send(body('idem race')).then((r) => r);
-        for (let i = 0; ; i++) {
-          const { rows: [w] } = await api.db.query(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO occurrences%'`);
-          if (w.n === 2) break;
-          if (i > 500) throw new Error(`only ${w.n} intake writes waiting`);
-          await new Promise((r) => setTimeout(r, 10));
-        }
+        await lockWaiters('INSERT INTO occurrences', 2);
         await locker.query('COMMIT');
         await locker.end();
         const [ra, rb] = [await a, await b];
