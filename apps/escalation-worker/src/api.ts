@@ -5,6 +5,7 @@
  */
 /* eslint-disable @nx/enforce-module-boundaries */
 export { dataSourceOptions } from '../../api/src/database/data-source-options';
+export { pgClientConfig } from '../../api/src/database/session-settings';
 export { appendEvents, readEventsAfter, type NewEvent, type Queryable } from '../../api/src/events/event-log.sql';
 export { formatPosition, parsePosition, type EventPosition } from '../../api/src/events/event-position';
 /* eslint-enable @nx/enforce-module-boundaries */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Client } from 'pg';
 import { Env } from '../config/env';
+import { pgClientConfig } from '../database/session-settings';
 import { EventLogService } from '../events/event-log.service';
 import { comparePositions, formatPosition, parsePosition } from '../events/event-position';
 import { LiveFeedRepository } from './live-feed.repository';
@@ -115,7 +116,7 @@ export class LiveRelayService implements OnApplicationBootstrap, OnModuleDestroy
 
   private async connect(): Promise<Client> {
     if (this.client) return this.client;
-    const client = new Client({ connectionString: this.env.DATABASE_URL, application_name: 'cgi-live-relay' });
+    const client = new Client(pgClientConfig(this.env.DATABASE_URL, { application_name: 'cgi-live-relay' }));
     client.on('error', (err) => {
       this.logger.warn(`live relay connection lost: ${err.message}`);
       if (this.client === client) this.client = null;

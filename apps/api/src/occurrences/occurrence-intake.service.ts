@@ -34,6 +34,21 @@ export type IntakeWithin = (
   created: { id: string; reference: string; linkedTo: { id: string; reference: string } | null },
 ) => Promise<void>;
 
+/**
+ * Intake's one read, for every point of a batch ($1 longitudes, $2 latitudes, $3 whether to
+ * reserve reference numbers, $4 scoped idempotency keys): where each point is, the rule set in
+ * force, the operational levels there, the occurrence already stored under its key and, for a new
+ * one, its reference number. A prepared statement: its generic plan must stay cheap (ADR 0015).
+ */
+export const INTAKE_CONTEXT_SQL = `WITH located AS (${LOCATE_POINTS_SQL})
+  SELECT l.*, (SELECT max(version) FROM rule_sets) AS rule_set_version,
+         coalesce((SELECT array_agg(level) FROM operational_levels WHERE scope = 'CITY' OR scope = l.parish_code), '{}') AS levels,
+         e.id AS existing_id,
+         CASE WHEN $3::boolean AND e.id IS NULL THEN nextval('occurrence_reference_seq')::text END AS seq
+    FROM located l
+    LEFT JOIN LATERAL (SELECT id FROM occurrences WHERE idempotency_key = ($4::text[])[l.ord::int]) e ON true
+   ORDER BY l.ord`;
+
 /** The unique index that keeps one occurrence per idempotency key. */
 const IDEMPOTENCY_INDEX = 'occurrences_idempotency_key';
 
@@ -313,13 +328,7 @@ export class OccurrenceIntakeService {
     const rows = await queryPrepared<LocatedRow & { rule_set_version: number; levels: OperationalLevel[]; seq: string | null; existing_id: string | null }>(
       m,
       'intake-context',
-      `WITH located AS (${LOCATE_POINTS_SQL})
-       SELECT l.*, (SELECT max(version) FROM rule_sets) AS rule_set_version,
-              coalesce((SELECT array_agg(level) FROM operational_levels WHERE scope = 'CITY' OR scope = l.parish_code), '{}') AS levels,
-              e.id AS existing_id,
-              CASE WHEN $3::boolean AND e.id IS NULL THEN nextval('occurrence_reference_seq')::text END AS seq
-         FROM located l LEFT JOIN occurrences e ON e.idempotency_key = ($4::text[])[l.ord::int]
-        ORDER BY l.ord`,
+      INTAKE_CONTEXT_SQL,
       [points.map((x) => x.lon), points.map((x) => x.lat), reserveReference, points.map((x) => x.key ?? null)],
     );
     const ruleSets = new Map<number, LoadedRuleSet>();

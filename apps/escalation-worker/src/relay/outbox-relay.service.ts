@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
-import { readEventsAfter, parsePosition, type EventPosition, type Queryable } from '../api';
+import { pgClientConfig, readEventsAfter, parsePosition, type EventPosition, type Queryable } from '../api';
 import { WorkerEnv } from '../config/worker-env';
 import { QueueService } from '../jobs/queue.service';
 import { MetricsService } from '../metrics/metrics.service';
@@ -91,7 +91,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   /** Tries to become the relay; true when this process now holds the lock. */
   private async lead(): Promise<boolean> {
     if (!this.client) {
-      const client = new Client({ connectionString: this.env.DATABASE_URL });
+      const client = new Client(pgClientConfig(this.env.DATABASE_URL, { application_name: 'cgi-outbox-relay' }));
       client.on('error', () => void this.resign());
       client.on('notification', () => this.wake());
       await client.connect();

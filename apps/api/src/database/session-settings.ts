@@ -1,0 +1,31 @@
+import type { ClientConfig } from 'pg';
+
+/**
+ * The settings every connection of the API and the worker runs with — TypeORM's pools, the live
+ * relay's and the outbox relay's dedicated clients — so that what the hot paths cost does not
+ * depend on how the server was configured (ADR 0015):
+ * - `jit = off`: these are short OLTP statements. A plan whose estimate crosses the server's
+ *   `jit_above_cost` (100,000 by default) is compiled on every execution, 20-290 ms to run a
+ *   statement that takes under 1 ms (docs/benchmarks.md). The statements are also written to
+ *   stay far below that cost in their generic plan (apps/api/test/prepared-plans.spec.ts).
+ * - `plan_cache_mode = auto`: prepared statements switch to their generic plan after five
+ *   executions, and one-off statements are planned for their parameters, whatever a server-wide
+ *   setting says.
+ * - `idle_in_transaction_session_timeout = 60 s`: a transaction left open holds back every
+ *   event-log reader (ADR 0002).
+ */
+export const SESSION_SETTINGS: Readonly<Record<string, string>> = {
+  jit: 'off',
+  plan_cache_mode: 'auto',
+  idle_in_transaction_session_timeout: '60000',
+};
+
+/** SESSION_SETTINGS as libpq's `options` startup parameter. */
+export const SESSION_OPTIONS = Object.entries(SESSION_SETTINGS)
+  .map(([name, value]) => `-c ${name}=${value}`)
+  .join(' ');
+
+/** The configuration of a dedicated pg.Client: the database URL and the session settings. */
+export function pgClientConfig(url: string, extra: Omit<ClientConfig, 'connectionString' | 'options'> = {}): ClientConfig {
+  return { ...extra, connectionString: url, options: SESSION_OPTIONS };
+}
