@@ -22,7 +22,7 @@ describe('statement plans of intake, commands and the live feed, on a stock serv
   beforeAll(async () => {
     api = await startApi();
     await seedHistory(api.db);
-    capture = captureStatements();
+    capture = captureStatements([api.db]);
   });
   afterAll(async () => {
     capture.stop();
