@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiError, ErrorCode } from '@cgi/shared';
 import { DomainException } from './domain.exception';
 import { ERROR_STATUS } from './error-status';
+import { OverloadedException } from './overloaded.exception';
 import { RateLimitedException } from './rate-limited.exception';
 
 const HTTP_TO_CODE: Record<number, ErrorCode> = {
@@ -14,6 +15,7 @@ const HTTP_TO_CODE: Record<number, ErrorCode> = {
   413: 'PAYLOAD_TOO_LARGE',
   415: 'VALIDATION_FAILED',
   429: 'RATE_LIMITED',
+  503: 'OVERLOADED',
 };
 
 /**
@@ -42,7 +44,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (status >= 500) {
       this.logger.error({ correlationId, err: exception }, 'unhandled error');
     }
-    if (exception instanceof RateLimitedException) void reply.header('retry-after', String(exception.retryAfterSeconds));
+    if (exception instanceof RateLimitedException || exception instanceof OverloadedException) void reply.header('retry-after', String(exception.retryAfterSeconds));
     void reply.status(status).header('x-correlation-id', correlationId).send(body);
   }
 

@@ -113,6 +113,26 @@ export class Env {
   @Max(16)
   INTAKE_BATCH_CONCURRENCY = 1;
 
+  /**
+   * Intake's bound, per API node (ADR 0016): at most this many reports taken in and not yet
+   * answered. A report past it is refused before anything is read or written, with
+   * 503 OVERLOADED and Retry-After (its Idempotency-Key makes the retry safe), so that the admitted
+   * ones keep their latency instead of all of them queueing without end. The default is two full
+   * batches: the one being written and the next.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  INTAKE_MAX_QUEUE = 128;
+
+  /** Retry-After of a report refused by INTAKE_MAX_QUEUE (seconds). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  INTAKE_RETRY_AFTER_S = 1;
+
   /** Live feed: how often idle sockets get the relay's position (ms). */
   @Transform(({ value }) => Number(value))
   @IsInt()

@@ -37,6 +37,14 @@ export class ApiMetrics implements OnModuleInit {
       },
     });
     new Gauge({
+      name: 'intake_reports_in_flight',
+      help: 'Reports taken in and not yet answered on this node; past INTAKE_MAX_QUEUE intake answers 503 (ADR 0016)',
+      registers: [this.registry],
+      collect() {
+        this.set(intake.reportsInFlight);
+      },
+    });
+    new Gauge({
       name: 'event_log_head_seq',
       help: 'Sequence of the newest event in the log (the transactional outbox)',
       registers: [this.registry],

@@ -6,6 +6,7 @@ import { formatReference, route, strictestLevel, UnknownCategoryError } from '@c
 import type { Department, OccurrenceDetail, OccurrenceFlags, OccurrenceSource, OccurrenceStatus, OperationalLevel, RoutingDecision } from '@cgi/shared';
 import { actorLabel, type Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
+import { OverloadedException } from '../common/overloaded.exception';
 import { WriteBatcher } from '../common/write-batcher';
 import { Env } from '../config/env';
 import { isUniqueViolation } from '../database/pg-errors';
@@ -107,6 +108,8 @@ interface LinkedParent {
 export class OccurrenceIntakeService {
   /** Operator and sensor intakes are stored a batch at a time (group commit, ADR 0013). */
   private readonly batcher: WriteBatcher<IntakeJob, IntakeResult>;
+  /** Reports taken in and not yet answered, on this node (bounded by INTAKE_MAX_QUEUE, ADR 0016). */
+  private admitted = 0;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -119,6 +122,11 @@ export class OccurrenceIntakeService {
       maxBatch: env.INTAKE_BATCH_MAX,
       concurrency: env.INTAKE_BATCH_CONCURRENCY,
     });
+  }
+
+  /** Reports taken in and not yet answered (for metrics and tests). */
+  get reportsInFlight(): number {
+    return this.admitted;
   }
 
   /** Operator and sensor reports waiting for the batch being written to finish. */
@@ -141,6 +149,8 @@ export class OccurrenceIntakeService {
    * once the occurrence is stored (an adapter such as Open311 stores what it keeps beside the
    * occurrence atomically with it). With an `idempotencyKey`, a report whose key was seen before
    * (from the same client) is not stored again: the answer is the occurrence stored then.
+   * Past INTAKE_MAX_QUEUE reports in flight on this node, a report is refused with 503 OVERLOADED
+   * before anything is read or written (ADR 0016).
    */
   async intake(
     dto: CreateOccurrenceDto,
@@ -150,6 +160,13 @@ export class OccurrenceIntakeService {
     const { within, idempotencyKey } = options;
     const key = idempotencyKey === undefined ? null : scopedIdempotencyKey(actor, idempotencyKey);
     const job: IntakeJob = { dto, source: intakeSource(dto, actor), by: actorLabel(actor), key };
+    if (this.admitted >= this.env.INTAKE_MAX_QUEUE) {
+      throw new OverloadedException(
+        `Intake is at capacity (${this.env.INTAKE_MAX_QUEUE} reports in progress on this node); nothing was stored, retry after ${this.env.INTAKE_RETRY_AFTER_S} s`,
+        this.env.INTAKE_RETRY_AFTER_S,
+      );
+    }
+    this.admitted++;
     try {
       if (job.source !== 'CITIZEN' && !within) return await this.batcher.submit(job);
       return await this.ds.transaction((m) => this.storeOne(m, job, within));
@@ -160,6 +177,8 @@ export class OccurrenceIntakeService {
         if (id) return this.replay(this.ds.manager, id);
       }
       throw err;
+    } finally {
+      this.admitted--;
     }
   }
 

@@ -28,7 +28,8 @@ export class Open311ExceptionFilter implements ExceptionFilter {
   private toErrors(exception: unknown, correlationId: string): { status: number; errors: Open311ErrorItem[]; retryAfter?: number } {
     if (exception instanceof Open311Exception) return { status: exception.status, errors: exception.errors };
     if (exception instanceof DomainException) {
-      const status = ERROR_STATUS[exception.code] >= 500 ? 500 : ERROR_STATUS[exception.code];
+      // 503 (OVERLOADED, with Retry-After) stays 503: the client retries; other 5xx are faults.
+      const status = ERROR_STATUS[exception.code] >= 500 && ERROR_STATUS[exception.code] !== 503 ? 500 : ERROR_STATUS[exception.code];
       const mapped = status === 401 ? 403 : status === 409 || status === 422 ? 400 : status;
       const fields = exception.fields?.map((f) => ({ code: mapped, description: `${f.field}: ${f.message}` })) ?? [];
       const retryAfter = (exception as { retryAfterSeconds?: number }).retryAfterSeconds;

@@ -1,0 +1,117 @@
+import { Client } from 'pg';
+import type { OccurrenceDetail } from '@cgi/shared';
+import { ApiKeyService } from '../src/auth/api-key.service';
+import { OccurrenceIntakeService } from '../src/occurrences/occurrence-intake.service';
+import { PLACES, startApi, type ApiHarness } from '../../../test/support/api-harness';
+
+/**
+ * ADR 0016: intake is bounded per node (INTAKE_MAX_QUEUE reports taken in and not yet answered).
+ * Past the bound a report is refused at once with 503 OVERLOADED and Retry-After, in the one
+ * error shape (Open311's own on its path), and nothing of it is stored; the admitted ones are
+ * stored as usual, and a refused report retried with its Idempotency-Key is stored once.
+ */
+describe('intake bound: 503 OVERLOADED with Retry-After past INTAKE_MAX_QUEUE, nothing stored', () => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await startApi({ INTAKE_MAX_QUEUE: '4', INTAKE_RETRY_AFTER_S: '2', RATE_LIMIT_USER_PER_MINUTE: '100000' });
+  });
+  afterAll(() => api.close());
+
+  const report = (tag: string, extra: object = {}) => ({ category: 'FALLEN_TREE', location: PLACES.santaCatarina, description: tag, ...extra });
+  const post = (body: object, key: string) =>
+    api.http().post('/api/v1/occurrences').set('authorization', api.auth('operator')).set('idempotency-key', key).send(body);
+  const storedKeys = async (prefix: string): Promise<string[]> =>
+    (await api.db.query<{ k: string }>(
+      `SELECT split_part(idempotency_key, ':', 3) AS k FROM occurrences WHERE split_part(idempotency_key, ':', 3) LIKE $1 || '%' ORDER BY 1`,
+      [prefix],
+    )).rows.map((r) => r.k);
+
+  /** Holds intake's context read (a lock on operational_levels) so that admitted reports stay in flight. */
+  async function hold(): Promise<() => Promise<void>> {
+    const locker = new Client({ connectionString: api.env.DATABASE_URL });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE operational_levels IN ACCESS EXCLUSIVE MODE');
+    return async () => {
+      await locker.query('COMMIT');
+      await locker.end();
+    };
+  }
+
+  async function inFlight(n: number): Promise<void> {
+    const intake = api.app.get(OccurrenceIntakeService);
+    for (let i = 0; intake.reportsInFlight < n; i++) {
+      if (i > 500) throw new Error(`only ${intake.reportsInFlight} of ${n} reports in flight`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  it('refuses the reports past the bound at once, batched and citizen alike, stores only the admitted, and takes the retry', async () => {
+    const before = await api.count('occurrences');
+    const events = await api.count('occurrence_events');
+    const release = await hold();
+    // Four in flight: an operator batch (one being read, two queued behind it) and a citizen report.
+    const admitted = [
+      post(report('a0'), 'bound-a0').then((r) => r),
+      post(report('a1'), 'bound-a1').then((r) => r),
+      post(report('a2'), 'bound-a2').then((r) => r),
+      post(report('a3', { source: 'CITIZEN', location: PLACES.paranhos }), 'bound-a3').then((r) => r),
+    ];
+    await inFlight(4);
+    const refused = await Promise.all([
+      post(report('r0'), 'bound-r0'),
+      post(report('r1', { source: 'CITIZEN' }), 'bound-r1'),
+    ]);
+    for (const r of refused) {
+      expect(r.status).toBe(503);
+      expect(r.headers['retry-after']).toBe('2');
+      expect(r.body.error).toMatchObject({ code: 'OVERLOADED', correlationId: r.headers['x-correlation-id'] });
+    }
+    // The refused reports were answered while the admitted ones still wait: nothing of them is stored, ever.
+    await release();
+    const answers = await Promise.all(admitted);
+    expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    expect(await storedKeys('bound-')).toEqual(['bound-a0', 'bound-a1', 'bound-a2', 'bound-a3']);
+    expect(await api.count('occurrences')).toBe(before + 4);
+    // Three dispatched operator reports (created, dispatched) and a citizen report left NEW (created).
+    expect(await api.count('occurrence_events')).toBe(events + 3 * 2 + 1);
+
+    // Capacity is back: the retry of a refused report (same key) is stored once; a repeat of it is a replay.
+    const retried = await post(report('r0'), 'bound-r0');
+    expect(retried.status).toBe(201);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    const again = await post(report('r0'), 'bound-r0');
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect((again.body as OccurrenceDetail).id).toBe((retried.body as OccurrenceDetail).id);
+    expect(await storedKeys('bound-r')).toEqual(['bound-r0']);
+  });
+
+  it('under a burst far past the bound, every 201 is stored and no 503 is', async () => {
+    const before = await api.count('occurrences');
+    const answers = await Promise.all(Array.from({ length: 48 }, (_, i) => post(report(`burst ${i}`), `burst-${i}`)));
+    const ok = answers.flatMap((r, i) => (r.status === 201 ? [`burst-${i}`] : []));
+    const refused = answers.filter((r) => r.status === 503);
+    expect(ok.length + refused.length).toBe(48);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((r) => r.headers['retry-after'] === '2' && r.body.error.code === 'OVERLOADED')).toBe(true);
+    expect(await storedKeys('burst-')).toEqual([...ok].sort());
+    expect(await api.count('occurrences')).toBe(before + ok.length);
+    expect(api.app.get(OccurrenceIntakeService).reportsInFlight).toBe(0);
+  });
+
+  it('refuses an Open311 request past the bound with 503 and Retry-After in Open311\'s error shape', async () => {
+    const { key } = await api.app.get(ApiKeyService).create('Gabinete do Munícipe', ['occurrences:create'], 'test');
+    const before = await api.count('open311_requests');
+    const release = await hold();
+    const admitted = Array.from({ length: 4 }, (_, i) => post(report(`o${i}`), `open311-${i}`).then((r) => r));
+    await inFlight(4);
+    const res = await api.http().post('/open311/v2/requests.json').type('form')
+      .send(new URLSearchParams({ api_key: key, service_code: 'FALLEN_TREE', lat: String(PLACES.campanha.lat), long: String(PLACES.campanha.lon), description: 'Árvore caída' }).toString());
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('2');
+    expect(res.body).toEqual([{ code: 503, description: expect.stringContaining('capacity') }]);
+    await release();
+    expect((await Promise.all(admitted)).map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    expect(await api.count('open311_requests')).toBe(before);
+  });
+});
