@@ -21,6 +21,8 @@ export class ApiRequestError extends Error {
   constructor(
     readonly status: number,
     readonly body: ApiError | null,
+    /** The answer's Retry-After, in milliseconds (429, 503), or null. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(body?.error.message ?? (status === 0 ? 'network error' : `HTTP ${status}`));
   }
@@ -43,6 +45,46 @@ export function queryString(q: Record<string, QueryValue>): string {
 }
 
 /**
+ * How the client retries a request the API refused for now (503 OVERLOADED, ADR 0016): only
+ * requests that are safe to repeat — reads, and writes carrying an Idempotency-Key (the same key
+ * on every attempt) — after the answer's Retry-After or an exponential backoff, whichever is
+ * longer, with jitter so that many consoles do not come back at the same instant.
+ */
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** Backoff before the second attempt; doubled for each next one. */
+  baseMs: number;
+  /** Longest wait between two attempts. */
+  maxMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 4,
+  baseMs: 500,
+  maxMs: 8000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};
+
+/** The wait before attempt `attempt + 1` (attempt counts from 1): backoff or Retry-After, the longer, plus up to 50 % jitter, capped. */
+export function retryDelay(policy: RetryPolicy, attempt: number, retryAfterMs: number | null): number {
+  const backoff = policy.baseMs * 2 ** (attempt - 1);
+  const wait = Math.max(backoff, retryAfterMs ?? 0);
+  return Math.min(policy.maxMs, wait + wait * 0.5 * policy.random());
+}
+
+/** Retry-After as delay-seconds or an HTTP date, in milliseconds from now. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/**
  * The REST client of the console: bearer token, JSON, the API's error shape.
  * `getToken` is asked on every request so a refreshed token is used at once; `onUnauthorized`
  * is told when the API refuses the token (the session then refreshes or signs out).
@@ -52,6 +94,7 @@ export class ApiClient {
     private readonly base = '/api/v1',
     private getToken: () => string | null = () => null,
     private onUnauthorized: () => Promise<boolean> = async () => false,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
   ) {}
 
   configure(getToken: () => string | null, onUnauthorized: () => Promise<boolean>): void {
@@ -71,7 +114,20 @@ export class ApiClient {
     return this.request<T>('PUT', path, body, {});
   }
 
-  async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}, retried = false): Promise<T> {
+  /** A request; a 503 is retried (see RetryPolicy) when the request is safe to repeat. */
+  async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    const repeatable = method === 'GET' || Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'idempotency-key');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once<T>(method, path, body, extraHeaders);
+      } catch (e) {
+        if (!(e instanceof ApiRequestError) || e.status !== 503 || !repeatable || attempt >= this.retry.attempts) throw e;
+        await this.retry.sleep(retryDelay(this.retry, attempt, e.retryAfterMs));
+      }
+    }
+  }
+
+  private async once<T>(method: string, path: string, body: unknown, extraHeaders: Record<string, string>, retried = false): Promise<T> {
     const headers: Record<string, string> = { ...extraHeaders, accept: 'application/json' };
     const token = this.getToken();
     if (token) headers.authorization = `Bearer ${token}`;
@@ -83,11 +139,11 @@ export class ApiClient {
       throw new ApiRequestError(0, null);
     }
     if (res.status === 401 && token && !retried && (await this.onUnauthorized())) {
-      return this.request<T>(method, path, body, extraHeaders, true);
+      return this.once<T>(method, path, body, extraHeaders, true);
     }
     const text = await res.text();
     const json: unknown = text ? safeJson(text) : null;
-    if (!res.ok) throw new ApiRequestError(res.status, isApiError(json) ? json : null);
+    if (!res.ok) throw new ApiRequestError(res.status, isApiError(json) ? json : null, parseRetryAfter(res.headers.get('retry-after')));
     return json as T;
   }
 }
