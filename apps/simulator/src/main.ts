@@ -8,9 +8,11 @@
  * delays — and some never acknowledging, so escalations happen. Logins come from the demo
  * credentials `npm start` wrote (var/demo-credentials.txt).
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Department, OccurrenceSource, OccurrenceView, Page } from '@cgi/shared';
+import { sendWithRetry } from './retry';
 import { between, interArrivalMs, rng, SCENARIOS, weighted, type Scenario } from './scenario';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -36,7 +38,7 @@ const parishes = [...new Set(addresses.map((a) => a.parish))].sort();
 
 const stats = {
   created: { OPERATOR: 0, CITIZEN: 0, SENSOR: 0 } as Record<OccurrenceSource, number>,
-  duplicatesLinked: 0, triaged: 0, acknowledged: 0, onScene: 0, resolved: 0, ignored: 0, errors: new Map<string, number>(),
+  duplicatesLinked: 0, retried503: 0, triaged: 0, acknowledged: 0, onScene: 0, resolved: 0, ignored: 0, errors: new Map<string, number>(),
 };
 const fail = (what: string, status: number | string): void => {
   const key = `${what} ${status}`;
@@ -54,11 +56,15 @@ function credentials(): Map<string, string> {
 }
 
 async function call<T>(method: string, path: string, auth: Record<string, string>, body?: unknown): Promise<{ status: number; json: T }> {
-  const r = await fetch(`${BASE}${path}`, {
+  const init = {
     method,
     headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  };
+  // Reads, and writes with an Idempotency-Key, are repeated after a 503 (intake at capacity, ADR 0016).
+  const repeatable = method === 'GET' || 'idempotency-key' in auth;
+  const { response: r, attempts } = repeatable ? await sendWithRetry(() => fetch(`${BASE}${path}`, init)) : { response: await fetch(`${BASE}${path}`, init), attempts: 1 };
+  stats.retried503 += attempts - 1;
   const text = await r.text();
   return { status: r.status, json: (text ? JSON.parse(text) : null) as T };
 }
@@ -96,7 +102,10 @@ async function arrive(op: Record<string, string>, keys: { gabinete: string; sens
   const description = `${category.replace(/_/g, ' ').toLowerCase()} em ${place.street} (simulação)`;
   if (source === 'CITIZEN') {
     const form = new URLSearchParams({ api_key: keys.gabinete, service_code: category, lat: String(lat), long: String(lon), address_string: `${place.street}, Porto`, description });
-    const r = await fetch(`${BASE}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    // The Gabinete do Munícipe's client: a 503 stored nothing, so it sends the request again (backoff, Retry-After).
+    const { response: r, attempts } = await sendWithRetry(() =>
+      fetch(`${BASE}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form }));
+    stats.retried503 += attempts - 1;
     if (r.status === 201 || r.status === 200) {
       stats.created.CITIZEN++;
       const body = await r.text();
@@ -106,7 +115,8 @@ async function arrive(op: Record<string, string>, keys: { gabinete: string; sens
     } else fail('open311 report', r.status);
     return;
   }
-  const auth = source === 'SENSOR' ? { 'x-api-key': keys.sensors } : op;
+  // One Idempotency-Key per report, kept across its retries.
+  const auth = { ...(source === 'SENSOR' ? { 'x-api-key': keys.sensors } : op), 'idempotency-key': randomUUID() };
   const r = await call<OccurrenceView>('POST', '/api/v1/occurrences', auth, {
     category, source, description, location: { lat, lon, address: `${place.street}, Porto` },
     flags: { injuries: category === 'TRAFFIC_ACCIDENT' && random() < 0.3, blocksTraffic: random() < 0.15 },
@@ -224,6 +234,7 @@ async function main(): Promise<void> {
   console.log(`  triaged + dispatched  ${stats.triaged}`);
   console.log(`  acknowledged          ${stats.acknowledged}; on scene ${stats.onScene}; resolved ${stats.resolved}`);
   console.log(`  never acknowledged    ${stats.ignored} assignments (escalation material)`);
+  console.log(`  retried after a 503   ${stats.retried503} (intake at capacity; nothing was stored)`);
   console.log(`  escalated now         ${escalated} of the latest ${esc.json.items.length} occurrences`);
   console.log(`  errors                ${stats.errors.size === 0 ? 'none' : [...stats.errors].map(([k, v]) => `${k} ×${v}`).join(', ')}`);
   process.exit(0);
