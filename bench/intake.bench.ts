@@ -1,11 +1,16 @@
 /**
- * Intake benchmark: saturation throughput (closed loop, autocannon) alternated with pgbench TPC-B
- * rounds, and latency at fixed open-loop rates. Writes its section of docs/benchmarks.md.
- *   npx tsx bench/intake.bench.ts [--seconds 20] [--rates 50,200,500]
+ * Intake benchmark, on the database as the machine ships it (it refuses to run when a planner or
+ * JIT setting differs from PostgreSQL's built-in default, and reports the settings): latency at
+ * 50/s before and after a 64-wide burst, saturation throughput (closed loop, autocannon)
+ * alternated with pgbench TPC-B rounds, latency at fixed open-loop rates, and an open-loop run at
+ * 3× the measured capacity (admitted p99, refused 503s, refused reports stored nowhere).
+ * Writes its section of docs/benchmarks.md.
+ *   npx tsx bench/intake.bench.ts [--seconds 20] [--rates 50,200,500] [--note "text"]
  */
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { openLoop } from './lib/open-loop';
 import { prepareTpcb, tpcb } from './lib/pgbench';
 import { machineHeader, writeSection } from './lib/report';
@@ -18,6 +23,7 @@ const arg = (name: string, fallback: string): string => {
 };
 const SECONDS = Number(arg('seconds', '20'));
 const RATES = arg('rates', '50,200,500').split(',').map(Number);
+const NOTE = arg('note', '');
 const PORT = 3950;
 /** Operators, sensors and integration clients reporting at once: enough to keep the batch writer full. */
 const CONNECTIONS = 64;
@@ -36,6 +42,48 @@ const body = (i: number): string => {
     flags: { blocksTraffic: i % 5 === 0 },
   });
 };
+
+/** Settings the planner and JIT decide with: a benchmark on a server that changed one is refused. */
+const REPORTED = ['jit', 'jit_above_cost', 'jit_inline_above_cost', 'jit_optimize_above_cost', 'plan_cache_mode', 'random_page_cost',
+  'effective_cache_size', 'work_mem', 'shared_buffers', 'synchronous_commit', 'max_connections'];
+
+interface Setting { name: string; setting: string; unit: string | null; boot_val: string; source: string }
+
+/** The server's settings as a new connection sees them (no session options), and the planner/JIT ones that are not PostgreSQL's defaults. */
+async function databaseSettings(url: string): Promise<{ reported: Setting[]; tuned: Setting[] }> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const reported = (await c.query<Setting>(
+      `SELECT name, setting, unit, boot_val, source FROM pg_settings WHERE name = ANY($1) ORDER BY array_position($1, name)`, [REPORTED],
+    )).rows;
+    const tuned = (await c.query<Setting>(
+      `SELECT name, setting, unit, boot_val, source FROM pg_settings
+        WHERE category LIKE 'Query Tuning%' AND setting IS DISTINCT FROM boot_val ORDER BY name`,
+    )).rows;
+    return { reported, tuned };
+  } finally {
+    await c.end();
+  }
+}
+
+const withUnit = (s: Setting, v: string): string => (s.unit ? `${v} × ${s.unit}` : v);
+
+/** Idempotency keys of `keys` stored (as the bench operator's), by the scoped key's last part. */
+async function storedKeys(url: string, keys: string[]): Promise<number> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM occurrences WHERE idempotency_key IS NOT NULL AND split_part(idempotency_key, ':', 3) = ANY($1::text[])`, [keys],
+    );
+    return rows[0].n;
+  } finally {
+    await c.end();
+  }
+}
+
+const p = (xs: number[], q: number): string => (xs.length ? fmt(percentile(xs, q)) : '–');
 
 async function saturation(token: string, seconds: number): Promise<number> {
   let i = 0;
@@ -56,11 +104,33 @@ async function main(): Promise<void> {
   console.log('preparing databases');
   await prepareTpcb();
   const url = await freshDatabase('cgi_bench_intake');
+  const settings = await databaseSettings(url);
+  if (settings.tuned.length > 0 && !process.argv.includes('--allow-tuned')) {
+    throw new Error(`the server is tuned (${settings.tuned.map((t) => `${t.name}=${t.setting}`).join(', ')}): the benchmark runs on PostgreSQL as it ships`);
+  }
   const password = await createUser(url, 'bench-operator', 'CGI_OPERATOR', null);
   const api = await startApi(PORT, url, { RATE_LIMIT_USER_PER_MINUTE: '100000000' });
+  const maxQueue = process.env.INTAKE_MAX_QUEUE ?? '128 (default)';
   try {
     const token = await login(PORT, 'bench-operator', password);
-    await saturation(token, 3); // warm-up
+    const intake = (i: number, key?: string) => ({
+      url: `http://127.0.0.1:${PORT}/api/v1/occurrences`,
+      method: 'POST' as const,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(key ? { 'idempotency-key': key } : {}) },
+      body: body(i),
+    });
+
+    // A fresh API process: 50/s, then the 64-wide burst that fills batches, then 50/s again.
+    const burstRows: string[] = [];
+    const at50 = async (label: string, offset: number): Promise<void> => {
+      const r = await openLoop(50, SECONDS, (i) => intake(offset + i), (st) => st === 201);
+      burstRows.push(`| ${label} | ${r.sent} | ${r.errors} | ${fmt(median(r.latencies))} | ${fmt(percentile(r.latencies, 0.95))} | ${fmt(percentile(r.latencies, 0.99))} | ${fmt(Math.max(...r.latencies))} |`);
+      console.log(`  50/s ${label}: p50 ${fmt(median(r.latencies))} ms, p95 ${fmt(percentile(r.latencies, 0.95))} ms, p99 ${fmt(percentile(r.latencies, 0.99))} ms`);
+    };
+    await at50('before the burst', 500_000);
+    await saturation(token, 3); // the 64-wide burst (and the warm-up of the rounds below)
+    await at50('after the burst', 600_000);
+
     const pg: number[] = [];
     const apiRounds: number[] = [];
     for (let round = 0; round < 2; round++) {
@@ -75,37 +145,72 @@ async function main(): Promise<void> {
 
     const rows: string[] = [];
     for (const rate of RATES) {
-      const r = await openLoop(rate, SECONDS, (i) => ({
-        url: `http://127.0.0.1:${PORT}/api/v1/occurrences`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: body(100_000 + rate * 1000 + i),
-      }), (s) => s === 201);
-      rows.push(`| ${rate}/s | ${r.sent} | ${r.errors} | ${fmt(median(r.latencies))} | ${fmt(percentile(r.latencies, 0.99))} | ${fmt(Math.max(...r.latencies))} |`);
-      console.log(`  open loop ${rate}/s: p50 ${fmt(median(r.latencies))} ms, p99 ${fmt(percentile(r.latencies, 0.99))} ms, errors ${r.errors}`);
+      const r = await openLoop(rate, SECONDS, (i) => intake(100_000 + rate * 1000 + i), (st) => st === 201);
+      const refused = r.samples.filter((x) => x?.status === 503).length;
+      rows.push(`| ${rate}/s | ${r.sent} | ${refused} | ${r.errors - refused} | ${fmt(median(r.latencies))} | ${fmt(percentile(r.latencies, 0.99))} | ${fmt(Math.max(...r.latencies))} |`);
+      console.log(`  open loop ${rate}/s: p50 ${fmt(median(r.latencies))} ms, p99 ${fmt(percentile(r.latencies, 0.99))} ms, 503 ${refused}, other errors ${r.errors - refused}`);
     }
+
+    // Three times the capacity just measured: the bound refuses what it cannot take in time.
+    const capacity = median(apiRounds);
+    const overRate = Math.round(3 * capacity);
+    const keyOf = (i: number): string => `bench-3x-${i}`;
+    const over = await openLoop(overRate, SECONDS, (i) => intake(2_000_000 + i, keyOf(i)), (st) => st === 201);
+    const admitted = over.samples.flatMap((x, i) => (x?.status === 201 ? [{ i, ms: x.ms }] : []));
+    const refused = over.samples.flatMap((x, i) => (x?.status === 503 ? [{ i, ms: x.ms }] : []));
+    const other = over.sent - admitted.length - refused.length;
+    const storedAdmitted = await storedKeys(url, admitted.map((a) => keyOf(a.i)));
+    const storedRefused = await storedKeys(url, refused.map((a) => keyOf(a.i)));
+    const admittedMs = admitted.map((a) => a.ms);
+    const refusedMs = refused.map((a) => a.ms);
+    console.log(`  open loop ${overRate}/s (3× ${fmt(capacity, 0)}): admitted ${admitted.length} (p50 ${p(admittedMs, 0.5)}, p99 ${p(admittedMs, 0.99)} ms), refused ${refused.length} (p99 ${p(refusedMs, 0.99)} ms), other ${other}; stored: ${storedAdmitted} of the admitted, ${storedRefused} of the refused`);
+    if (storedRefused !== 0 || storedAdmitted !== admitted.length) throw new Error('a refused report was stored, or an admitted one was not');
 
     writeSection('intake', [
       '## Intake',
       '',
       await machineHeader(),
+      ...(NOTE ? ['', NOTE] : []),
+      '',
+      'PostgreSQL as the machine ships it: no planner or JIT setting differs from PostgreSQL\'s built-in default (the benchmark',
+      'refuses to run otherwise); the API\'s connections set their own session settings (ADR 0015). A new connection sees:',
+      '',
+      '| setting | value | built-in default | source |',
+      '|---|---|---|---|',
+      ...settings.reported.map((st) => `| \`${st.name}\` | ${withUnit(st, st.setting)} | ${withUnit(st, st.boot_val)} | ${st.source} |`),
       '',
       `Operator intake (\`POST /api/v1/occurrences\`: validation, one read (parish, rules, levels, reference), routing, one statement writing the occurrence,`,
       `its assignments, escalation deadlines and events, answered with the stored occurrence; ADR 0012), reports that arrive together`,
-      `written together (group commit, ADR 0013), one API process, Fastify. ${CONNECTIONS} client connections keep the batch writer full, as a storm's`,
-      `operators, sensors and integration clients would.`,
+      `written together (group commit, ADR 0013), one API process, Fastify, \`INTAKE_MAX_QUEUE\` ${maxQueue} (ADR 0016).`,
+      '',
+      `A fresh API process at 50/s, open loop, ${SECONDS} s, before and after a 3 s burst of ${CONNECTIONS} connections (large batches: from then on`,
+      'a connection runs its prepared statements\' generic plans):',
+      '',
+      '| 50/s | sent | errors | p50 ms | p95 ms | p99 ms | max ms |',
+      '|---|---|---|---|---|---|---|',
+      ...burstRows,
+      '',
+      `Saturation: ${CONNECTIONS} client connections keep the batch writer full, as a storm's operators, sensors and integration clients would.`,
       '',
       `| round | pgbench TPC-B (8 clients) | intake, ${CONNECTIONS} connections, closed loop | ratio |`,
       '|---|---|---|---|',
       ...apiRounds.map((r, k) => `| ${k + 1} | ${fmt(mean([pg[k], pg[k + 1]]), 0)} tps (mean of the rounds around) | ${fmt(r, 0)} req/s | ${fmt(ratios[k], 2)} |`),
       '',
-      `Median ratio to the same run's pgbench TPC-B: **${fmt(median(ratios), 2)}** (target ≥ 0.40). pgbench rounds: ${pg.map((p) => fmt(p, 0)).join(', ')} tps.`,
+      `Median ratio to the same run's pgbench TPC-B: **${fmt(median(ratios), 2)}** (target ≥ 0.40). pgbench rounds: ${pg.map((x) => fmt(x, 0)).join(', ')} tps.`,
       '',
       `Latency at fixed rates, open loop (each request timed from its scheduled send time), ${SECONDS} s each:`,
       '',
-      '| rate | sent | errors | p50 ms | p99 ms | max ms |',
-      '|---|---|---|---|---|---|',
+      '| rate | sent | 503 | other errors | p50 ms | p99 ms | max ms |',
+      '|---|---|---|---|---|---|---|',
       ...rows,
+      '',
+      `At 3× the capacity just measured (${fmt(capacity, 0)} req/s → ${overRate}/s open loop, ${SECONDS} s, each report with its own Idempotency-Key):`,
+      '',
+      '| sent | admitted (201) | admitted p50 / p99 ms | refused (503 + Retry-After) | refused p99 ms | other | refused reports stored |',
+      '|---|---|---|---|---|---|---|',
+      `| ${over.sent} | ${admitted.length} | ${p(admittedMs, 0.5)} / ${p(admittedMs, 0.99)} | ${refused.length} | ${p(refusedMs, 0.99)} | ${other} | ${storedRefused} (admitted stored: ${storedAdmitted} of ${admitted.length}) |`,
+      '',
+      'Target: admitted p99 ≤ 100 ms, every refused one 503 and stored nowhere. The load generator shares the 2 cores with the API and PostgreSQL.',
       '',
       'Reproduce: `npm run build && npx tsx bench/intake.bench.ts` (part of `npm run bench`).',
     ].join('\n'));

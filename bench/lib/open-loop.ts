@@ -7,6 +7,8 @@ export interface OpenLoopResult {
   errors: number;
   /** Latency in ms measured from each request's SCHEDULED send time (no coordinated omission). */
   latencies: number[];
+  /** Each request's status (0: no answer) and latency, by its index. */
+  samples: Array<{ status: number; ms: number }>;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function openLoop(
   const total = Math.round(rate * durationS);
   const interval = 1000 / rate;
   const latencies: number[] = [];
+  const samples: Array<{ status: number; ms: number }> = [];
   let ok = 0;
   let errors = 0;
   const start = performance.now() + 50;
@@ -36,16 +39,19 @@ export async function openLoop(
       request(spec.url, { method: spec.method, headers: spec.headers, body: spec.body, dispatcher })
         .then(async (res) => {
           await res.body.dump();
-          latencies.push(performance.now() - scheduled);
+          const ms = performance.now() - scheduled;
+          latencies.push(ms);
+          samples[i] = { status: res.statusCode, ms };
           if (isOk(res.statusCode)) ok++;
           else errors++;
         })
         .catch(() => {
+          samples[i] = { status: 0, ms: performance.now() - scheduled };
           errors++;
         }),
     );
   }
   await Promise.all(inFlight);
   await dispatcher.close();
-  return { rate, sent: total, ok, errors, latencies };
+  return { rate, sent: total, ok, errors, latencies, samples };
 }

@@ -13,8 +13,11 @@ import { createValidationPipe } from './common/validation.pipe';
 import type { Env } from './config/env';
 import { registerConsoleStatic } from './console-static/console-static';
 import { Open311ExceptionFilter } from './open311/open311-exception.filter';
+import { OccurrenceIntakeService } from './occurrences/occurrence-intake.service';
 
 const CORRELATION_HEADER = 'x-correlation-id';
+/** The intake endpoints: REST and Open311's POST requests (ADR 0016). */
+const INTAKE_URL = /^\/(api\/v1\/occurrences\/?|open311\/v2\/requests\.(json|xml))(\?|$)/;
 
 /** Builds the API application: used by main.ts and by the tests, so both run the same stack. */
 export async function createApp(env: Env, options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
@@ -33,6 +36,13 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
   // The client IP and correlation id of the request, for the security audit log.
   fastify.addHook('onRequest', (request, _reply, done) => {
     runWithRequestContext({ ip: request.ip, correlationId: String(request.id) }, done);
+  });
+  // Past intake's bound a report is refused before its body is read or its credentials checked, so
+  // that a refusal costs next to nothing (ADR 0016); the intake service checks the bound again.
+  const intake = app.get(OccurrenceIntakeService);
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (request.method === 'POST' && intake.atCapacity && INTAKE_URL.test(request.url)) return done(intake.overloaded());
+    done();
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header(CORRELATION_HEADER, request.id);

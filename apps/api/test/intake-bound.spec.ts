@@ -67,6 +67,13 @@ describe('intake bound: 503 OVERLOADED with Retry-After past INTAKE_MAX_QUEUE, n
       expect(r.headers['retry-after']).toBe('2');
       expect(r.body.error).toMatchObject({ code: 'OVERLOADED', correlationId: r.headers['x-correlation-id'] });
     }
+    // Refused before its body is read or its token checked: a refusal costs next to nothing.
+    const early = await api.http().post('/api/v1/occurrences').set('content-type', 'application/json').send('{not json');
+    expect(early.status).toBe(503);
+    expect(early.headers['retry-after']).toBe('2');
+    expect(early.body.error).toMatchObject({ code: 'OVERLOADED', correlationId: early.headers['x-correlation-id'] });
+    // Other endpoints are not bounded.
+    expect((await api.http().get('/api/v1/occurrences?limit=1').set('authorization', api.auth('operator'))).status).toBe(200);
     // The refused reports were answered while the admitted ones still wait: nothing of them is stored, ever.
     await release();
     const answers = await Promise.all(admitted);

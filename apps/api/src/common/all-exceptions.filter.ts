@@ -41,7 +41,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const correlationId = String(request.id);
     const { status, body } = this.toError(exception, correlationId);
-    if (status >= 500) {
+    // A refusal under load is the system working as designed, not a fault to log (ADR 0016).
+    if (status >= 500 && !(exception instanceof OverloadedException)) {
       this.logger.error({ correlationId, err: exception }, 'unhandled error');
     }
     if (exception instanceof RateLimitedException || exception instanceof OverloadedException) void reply.header('retry-after', String(exception.retryAfterSeconds));

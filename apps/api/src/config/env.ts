@@ -117,14 +117,15 @@ export class Env {
    * Intake's bound, per API node (ADR 0016): at most this many reports taken in and not yet
    * answered. A report past it is refused before anything is read or written, with
    * 503 OVERLOADED and Retry-After (its Idempotency-Key makes the retry safe), so that the admitted
-   * ones keep their latency instead of all of them queueing without end. The default is two full
-   * batches: the one being written and the next.
+   * ones keep their latency instead of all of them queueing without end. The default is one full
+   * batch (INTAKE_BATCH_MAX's default): a report then waits at most for the batch being written
+   * and its own, 64 reports between them. Size it as capacity (reports/s) × latency budget (s).
    */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)
   @Max(100000)
-  INTAKE_MAX_QUEUE = 128;
+  INTAKE_MAX_QUEUE = 64;
 
   /** Retry-After of a report refused by INTAKE_MAX_QUEUE (seconds). */
   @Transform(({ value }) => Number(value))

@@ -124,6 +124,19 @@ export class OccurrenceIntakeService {
     });
   }
 
+  /** True when a report arriving now would be refused (ADR 0016). */
+  get atCapacity(): boolean {
+    return this.admitted >= this.env.INTAKE_MAX_QUEUE;
+  }
+
+  /** The refusal of a report past the bound: 503 OVERLOADED with Retry-After. */
+  overloaded(): OverloadedException {
+    return new OverloadedException(
+      `Intake is at capacity (${this.env.INTAKE_MAX_QUEUE} reports in progress on this node); nothing was stored, retry after ${this.env.INTAKE_RETRY_AFTER_S} s`,
+      this.env.INTAKE_RETRY_AFTER_S,
+    );
+  }
+
   /** Reports taken in and not yet answered (for metrics and tests). */
   get reportsInFlight(): number {
     return this.admitted;
@@ -160,12 +173,7 @@ export class OccurrenceIntakeService {
     const { within, idempotencyKey } = options;
     const key = idempotencyKey === undefined ? null : scopedIdempotencyKey(actor, idempotencyKey);
     const job: IntakeJob = { dto, source: intakeSource(dto, actor), by: actorLabel(actor), key };
-    if (this.admitted >= this.env.INTAKE_MAX_QUEUE) {
-      throw new OverloadedException(
-        `Intake is at capacity (${this.env.INTAKE_MAX_QUEUE} reports in progress on this node); nothing was stored, retry after ${this.env.INTAKE_RETRY_AFTER_S} s`,
-        this.env.INTAKE_RETRY_AFTER_S,
-      );
-    }
+    if (this.atCapacity) throw this.overloaded();
     this.admitted++;
     try {
       if (job.source !== 'CITIZEN' && !within) return await this.batcher.submit(job);
