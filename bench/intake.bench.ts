@@ -110,7 +110,8 @@ async function main(): Promise<void> {
   }
   const password = await createUser(url, 'bench-operator', 'CGI_OPERATOR', null);
   const api = await startApi(PORT, url, { RATE_LIMIT_USER_PER_MINUTE: '100000000' });
-  const maxQueue = process.env.INTAKE_MAX_QUEUE ?? '128 (default)';
+  const { Env } = (await import(join(ROOT, 'apps/api/dist/config/env.js'))) as { Env: new () => { INTAKE_MAX_QUEUE: number } };
+  const maxQueue = process.env.INTAKE_MAX_QUEUE ?? `${new Env().INTAKE_MAX_QUEUE} (default)`;
   try {
     const token = await login(PORT, 'bench-operator', password);
     const intake = (i: number, key?: string) => ({
