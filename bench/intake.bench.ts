@@ -156,7 +156,8 @@ async function main(): Promise<void> {
     const capacity = median(apiRounds);
     const overRate = Math.round(3 * capacity);
     const keyOf = (i: number): string => `bench-3x-${i}`;
-    const over = await openLoop(overRate, SECONDS, (i) => intake(2_000_000 + i, keyOf(i)), (st) => st === 201);
+    // Connections enough that no request waits for one in the client while the admitted ones are answered.
+    const over = await openLoop(overRate, SECONDS, (i) => intake(2_000_000 + i, keyOf(i)), (st) => st === 201, 2048);
     const admitted = over.samples.flatMap((x, i) => (x?.status === 201 ? [{ i, ms: x.ms }] : []));
     const refused = over.samples.flatMap((x, i) => (x?.status === 503 ? [{ i, ms: x.ms }] : []));
     const other = over.sent - admitted.length - refused.length;

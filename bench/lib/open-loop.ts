@@ -20,8 +20,10 @@ export async function openLoop(
   durationS: number,
   makeRequest: (i: number) => { url: string; method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
   isOk: (status: number) => boolean,
+  /** Client connections at most: past them requests wait in the client, which the latencies count. */
+  connections = 256,
 ): Promise<OpenLoopResult> {
-  const dispatcher = new Agent({ connections: 256, pipelining: 1, keepAliveTimeout: 30_000 });
+  const dispatcher = new Agent({ connections, pipelining: 1, keepAliveTimeout: 30_000 });
   const total = Math.round(rate * durationS);
   const interval = 1000 / rate;
   const latencies: number[] = [];
