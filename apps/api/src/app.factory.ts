@@ -37,11 +37,14 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
   fastify.addHook('onRequest', (request, _reply, done) => {
     runWithRequestContext({ ip: request.ip, correlationId: String(request.id) }, done);
   });
-  // Past intake's bound a report is refused before its body is read or its credentials checked, so
-  // that a refusal costs next to nothing (ADR 0016); the intake service checks the bound again.
+  // Intake's bound (ADR 0016): a report is admitted as its request arrives and counted until its
+  // answer is sent; past the bound it is refused before its body is read or its credentials
+  // checked, so a refusal costs next to nothing and no request waits unbounded inside the node.
   const intake = app.get(OccurrenceIntakeService);
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    if (request.method === 'POST' && intake.atCapacity && INTAKE_URL.test(request.url)) return done(intake.overloaded());
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.method !== 'POST' || !INTAKE_URL.test(request.url)) return done();
+    if (!intake.tryAdmit()) return done(intake.overloaded());
+    reply.raw.once('close', () => intake.release());
     done();
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {

@@ -108,7 +108,7 @@ interface LinkedParent {
 export class OccurrenceIntakeService {
   /** Operator and sensor intakes are stored a batch at a time (group commit, ADR 0013). */
   private readonly batcher: WriteBatcher<IntakeJob, IntakeResult>;
-  /** Reports taken in and not yet answered, on this node (bounded by INTAKE_MAX_QUEUE, ADR 0016). */
+  /** Intake requests admitted on this node and not yet answered (bounded by INTAKE_MAX_QUEUE, ADR 0016). */
   private admitted = 0;
 
   constructor(
@@ -129,6 +129,22 @@ export class OccurrenceIntakeService {
     return this.admitted >= this.env.INTAKE_MAX_QUEUE;
   }
 
+  /**
+   * Admits an intake request, or answers false past the bound. The HTTP edge calls it as the
+   * request arrives (before its body is read, its credentials checked, its fields validated) and
+   * `release`s it once the answer is sent: the bound covers everything the request costs, not only
+   * its wait for a batch, so requests cannot pile up unbounded in front of the intake (ADR 0016).
+   */
+  tryAdmit(): boolean {
+    if (this.atCapacity) return false;
+    this.admitted++;
+    return true;
+  }
+
+  release(): void {
+    if (this.admitted > 0) this.admitted--;
+  }
+
   /** The refusal of a report past the bound: 503 OVERLOADED with Retry-After. */
   overloaded(): OverloadedException {
     return new OverloadedException(
@@ -137,7 +153,7 @@ export class OccurrenceIntakeService {
     );
   }
 
-  /** Reports taken in and not yet answered (for metrics and tests). */
+  /** Intake requests admitted and not yet answered (for metrics and tests). */
   get reportsInFlight(): number {
     return this.admitted;
   }
@@ -162,8 +178,8 @@ export class OccurrenceIntakeService {
    * once the occurrence is stored (an adapter such as Open311 stores what it keeps beside the
    * occurrence atomically with it). With an `idempotencyKey`, a report whose key was seen before
    * (from the same client) is not stored again: the answer is the occurrence stored then.
-   * Past INTAKE_MAX_QUEUE reports in flight on this node, a report is refused with 503 OVERLOADED
-   * before anything is read or written (ADR 0016).
+   * The bound (INTAKE_MAX_QUEUE, 503 OVERLOADED past it) is applied at the HTTP edge, before this
+   * runs (`tryAdmit`, ADR 0016).
    */
   async intake(
     dto: CreateOccurrenceDto,
@@ -173,8 +189,6 @@ export class OccurrenceIntakeService {
     const { within, idempotencyKey } = options;
     const key = idempotencyKey === undefined ? null : scopedIdempotencyKey(actor, idempotencyKey);
     const job: IntakeJob = { dto, source: intakeSource(dto, actor), by: actorLabel(actor), key };
-    if (this.atCapacity) throw this.overloaded();
-    this.admitted++;
     try {
       if (job.source !== 'CITIZEN' && !within) return await this.batcher.submit(job);
       return await this.ds.transaction((m) => this.storeOne(m, job, within));
@@ -185,8 +199,6 @@ export class OccurrenceIntakeService {
         if (id) return this.replay(this.ds.manager, id);
       }
       throw err;
-    } finally {
-      this.admitted--;
     }
   }
 
