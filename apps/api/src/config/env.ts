@@ -160,19 +160,42 @@ export class Env {
   @Max(90 * 86400)
   JWT_REFRESH_TTL_SECONDS = 7 * 86400;
 
-  /** Consecutive failed logins of one username before it is locked. */
+  /** Consecutive failed logins of one username from one client IP before that pair is locked. */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)
   @Max(100)
   LOGIN_MAX_FAILURES = 5;
 
-  /** How long a locked username stays locked. */
+  /** The first lock of a (username, client IP), in seconds; it doubles at each further failure. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  LOGIN_LOCKOUT_BASE_SECONDS = 30;
+
+  /** The longest lock of a (username, client IP): the doubling stops here. */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)
   @Max(86400)
   LOGIN_LOCKOUT_SECONDS = 900;
+
+  /** Failed logins per client IP (any usernames) within a day before that IP may not log in until the day lapses. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  LOGIN_IP_MAX_FAILURES_PER_DAY = 100;
+
+  /**
+   * How often each node re-reads the disabled users from the database, in case it missed a
+   * disable published on Redis (the channel is the fast path: within milliseconds).
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  @Max(300000)
+  USER_REVOCATION_RELOAD_MS = 5000;
 
   /** Requests per minute per authenticated user. */
   @Transform(({ value }) => Number(value))
