@@ -15,8 +15,6 @@ export interface Open311Request {
   description: string | null;
   agency_responsible: string | null;
   service_notice: string | null;
-  api_key_id: string | null;
-  description_public_at: Date | null;
   requested_datetime: string;
   updated_datetime: string | null;
   expected_datetime: string | null;

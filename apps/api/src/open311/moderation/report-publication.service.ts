@@ -51,10 +51,12 @@ export class ReportPublicationService {
       if (!before) throw new DomainException('NOT_FOUND', 'Occurrence not found');
       if ((before.description_public_at !== null) === descriptionPublic) return view(before);
       const [after]: Row[] = await m.query(
-        `UPDATE occurrences
-            SET description_public_at = CASE WHEN $2 THEN now() END, description_public_by = CASE WHEN $2 THEN $3 END
-          WHERE id = $1
-          RETURNING id, reference, description_public_at, description_public_by`,
+        `WITH u AS (
+           UPDATE occurrences
+              SET description_public_at = CASE WHEN $2 THEN now() END, description_public_by = CASE WHEN $2 THEN $3 END
+            WHERE id = $1
+           RETURNING id, reference, description_public_at, description_public_by
+         ) SELECT * FROM u`,
         [id, descriptionPublic, by],
       );
       await this.audit.record(m, {
