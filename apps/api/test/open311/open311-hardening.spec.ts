@@ -281,6 +281,9 @@ describe('Open311 hardening: retries, bad input, service codes, privacy', () => 
       const res = await api.http().post('/api/v1/occurrences/00000000-0000-4000-8000-000000000000/publication')
         .set('authorization', api.auth('operator')).send({ descriptionPublic: true });
       expect(res.status).toBe(404);
+      expect(res.body.error).toMatchObject({ code: 'NOT_FOUND', message: 'Occurrence not found' });
+      const get404 = await api.http().get('/api/v1/occurrences/00000000-0000-4000-8000-000000000000/publication').set('authorization', api.auth('operator'));
+      expect(get404.body.error).toMatchObject({ code: 'NOT_FOUND', message: 'Occurrence not found' });
     });
   });
 });
