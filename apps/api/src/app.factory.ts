@@ -8,6 +8,7 @@ import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { useStrictFormBody } from './common/form-body';
 import { runWithRequestContext } from './common/request-context';
 import { createValidationPipe } from './common/validation.pipe';
 import type { Env } from './config/env';
@@ -30,6 +31,8 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
     bufferLogs: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // Form bodies (Open311 POSTs, the status page's comments) decoded strictly; JSON stays Fastify's own parser.
+  useStrictFormBody(app, env.BODY_LIMIT_BYTES);
   // The client IP and correlation id of the request, for the security audit log.
   fastify.addHook('onRequest', (request, _reply, done) => {
     runWithRequestContext({ ip: request.ip, correlationId: String(request.id) }, done);
