@@ -132,7 +132,8 @@ describe('escalationNotice', () => {
   });
 
   it('a rule set without support ladders (published before them) tells nobody for a support row', () => {
-    const { supportEscalation: _, ...old } = DEFAULT_RULE_SET;
+    const old: Partial<typeof DEFAULT_RULE_SET> = { ...DEFAULT_RULE_SET };
+    delete old.supportEscalation;
     expect(escalationNotice(deadline('p1', 'L1', 'ACKNOWLEDGE', 2, 'POLICE'), old as typeof DEFAULT_RULE_SET, ['POLICE']).notified).toEqual([]);
   });
 });

@@ -108,7 +108,8 @@ describe('supportEscalationTriggers: the ladder of a support or coordinator depa
     expect(describeTriggers(supportEscalationTriggers(t0, 'P2', 'SUPPORT', doc))).toEqual(['L1 ACKNOWLEDGE 2026-05-12T14:10:00.000Z']);
     expect(supportEscalationTriggers(t0, 'P3', 'SUPPORT', doc)).toEqual([]);
     expect(supportEscalationTriggers(t0, 'P1', 'COORDINATOR', doc)).toEqual([]);
-    const { supportEscalation: _, ...older } = DEFAULT_RULE_SET;
+    const older: Partial<RuleSetDocument> = { ...DEFAULT_RULE_SET };
+    delete older.supportEscalation;
     expect(supportEscalationTriggers(t0, 'P1', 'SUPPORT', older as RuleSetDocument)).toEqual([]);
   });
 
