@@ -1,5 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import type { ReactNode } from 'react';
 import type { LiveOccurrenceEvent } from '@cgi/shared';
 import { I18nProvider, type Lang } from '../i18n/i18n';
 import { assignment, liveEvent, occurrence } from '../testing/fixtures';
@@ -27,7 +28,7 @@ function escalated(position: string, payload: Record<string, unknown>): LiveOccu
   return { ...e, event: { ...e.event, payload } };
 }
 
-const inLang = (ui: React.ReactNode, lang: Lang = 'pt') => render(<I18nProvider lang={lang}>{ui}</I18nProvider>);
+const inLang = (ui: ReactNode, lang: Lang = 'pt') => render(<I18nProvider lang={lang}>{ui}</I18nProvider>);
 
 describe('videowall: escalations of support and coordinator departments (ADR 0017)', () => {
   it('the urgent list names the support department that missed, with its level and role; not the ones that did not', () => {
@@ -60,7 +61,7 @@ describe('videowall: escalations of support and coordinator departments (ADR 001
     ]);
   });
 
-  it("the ticker names the department of an escalation and its role when it is not the lead", () => {
+  it('the ticker names the department of an escalation and its role when it is not the lead', () => {
     inLang(
       <EventTicker
         events={[
