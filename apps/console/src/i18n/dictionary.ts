@@ -90,6 +90,8 @@ export const pt = {
   proposed: 'Proposta',
   onlySupervisors: 'Apenas supervisores CGI alteram níveis operacionais',
   escalation: 'Escalamento',
+  escalatedDepartments: 'Escalados',
+  ownEscalation: 'Escalado: este departamento não cumpriu o prazo',
   search: 'Pesquisar',
   error: 'Erro',
   retry: 'Tentar novamente',
@@ -198,6 +200,8 @@ export const en: Dictionary = {
   proposed: 'Proposed',
   onlySupervisors: 'Only CGI supervisors change operational levels',
   escalation: 'Escalation',
+  escalatedDepartments: 'Escalated',
+  ownEscalation: 'Escalated: this department missed its deadline',
   search: 'Search',
   error: 'Error',
   retry: 'Retry',
@@ -246,6 +250,12 @@ export const LEVEL_LABELS: EnumLabels = {
   NORMAL: { pt: 'Normal', en: 'Normal' },
   ALERT: { pt: 'Alerta', en: 'Alert' },
   CRISIS: { pt: 'Crise', en: 'Crisis' },
+};
+
+export const ROLE_LABELS: EnumLabels = {
+  LEAD: { pt: 'responsável', en: 'lead' },
+  SUPPORT: { pt: 'apoio', en: 'support' },
+  COORDINATOR: { pt: 'coordenação', en: 'coordinator' },
 };
 
 export const SOURCE_LABELS: EnumLabels = {

@@ -4,6 +4,7 @@ import { Security1764310000000 } from './1764310000000-security';
 import { Open3111764320000000 } from './1764320000000-open311';
 import { IntakeIdempotency1764330000000 } from './1764330000000-intake-idempotency';
 import { ReportPublication1764340000000 } from './1764340000000-report-publication';
+import { SupportEscalation1764350000000 } from './1764350000000-support-escalation';
 
 /** Every migration, in order. Add new ones at the end (one line each). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Open3111764320000000,
   IntakeIdempotency1764330000000,
   ReportPublication1764340000000,
+  SupportEscalation1764350000000,
 ];
