@@ -148,7 +148,7 @@ describe('fuzz: random input at every write endpoint, authenticated and anonymou
       try {
         const v = JSON.parse(body.text) as unknown;
         if (v && typeof v === 'object' && !Array.isArray(v)) {
-          form = new URLSearchParams(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)])).toString();
+          form = new URLSearchParams(Object.entries(v).map(([k, x]): [string, string] => [k, typeof x === 'string' ? x : JSON.stringify(x)])).toString();
         }
       } catch {
         /* the text itself */

@@ -12,8 +12,8 @@ export const MAX_BODY_DEPTH = 32;
 export function tooDeep(value: unknown, limit = MAX_BODY_DEPTH): FieldError | null {
   if (value === null || typeof value !== 'object') return null;
   const stack: Array<{ v: object; depth: number; top: string }> = [{ v: value, depth: 1, top: 'body' }];
-  while (stack.length > 0) {
-    const { v, depth, top } = stack.pop()!;
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { v, depth, top } = next;
     if (depth > limit) return { field: top, message: `nests deeper than ${limit} levels of arrays and objects` };
     const isArray = Array.isArray(v);
     for (const [k, child] of Object.entries(v)) {
