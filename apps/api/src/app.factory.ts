@@ -30,7 +30,7 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // The router's own refusals (over-long parameter, bad percent-encoding) in the one error shape.
-    frameworkErrors: frameworkErrorHandler(() => filter),
+    frameworkErrors: frameworkErrorHandler(filter),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, {
     logger: options.logger === false ? false : nestLogLevels(env.LOG_LEVEL),

@@ -13,14 +13,14 @@ export const MAX_PARAM_LENGTH = 100;
  * its own shape and echoing the path. This hands them to the one exception filter instead, as a
  * 400 naming `path` without repeating it.
  */
-export function frameworkErrorHandler(filter: () => ExceptionFilter) {
+export function frameworkErrorHandler(filter: ExceptionFilter) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
     const message =
       error.code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? `a path segment is longer than ${MAX_PARAM_LENGTH} characters`
         : 'is not a valid URL path (malformed percent-encoding)';
     const exception = new DomainException('VALIDATION_FAILED', 'Invalid request: path', [{ field: 'path', message }]);
-    filter().catch(exception, new ExecutionContextHost([request, reply]));
+    filter.catch(exception, new ExecutionContextHost([request, reply]));
   };
 }
 
