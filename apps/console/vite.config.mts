@@ -13,7 +13,9 @@ export default defineConfig({
   root,
   plugins: [react()],
   resolve: { alias: { '@cgi/shared': shared } },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1024 },
+  // assetsInlineLimit 0: Leaflet's images and the GeoJSON stay files of our origin, not data: URLs,
+  // so the Content-Security-Policy needs no data: source (ADR 0022).
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1024, assetsInlineLimit: 0 },
   server: {
     port: 5173,
     proxy: {

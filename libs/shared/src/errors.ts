@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
   'INVALID_RULE_SET',
   'INTERNAL',
 ] as const;

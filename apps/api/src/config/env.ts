@@ -62,8 +62,14 @@ export class Env {
 
   // --- Console (issue #6; docs/console.md) ---
 
-  /** Raster tile URL template of the console's base map; "none" for no base map (offline: parishes and municipality only). */
-  @Matches(/^(none|https?:\/\/\S+)$/, { message: 'CONSOLE_TILE_URL must be an http(s) URL template or "none"' })
+  /**
+   * Raster tile URL template of the console's base map; "none" for no base map (offline: parishes and
+   * municipality only). Its host (a `{s}.` sub-domain placeholder allowed) is the only image origin
+   * besides the API's own in the Content-Security-Policy (ADR 0022).
+   */
+  @Matches(/^(none|https?:\/\/(\{s\}\.)?[A-Za-z0-9.-]+(:\d{1,5})?\/\S*)$/, {
+    message: 'CONSOLE_TILE_URL must be an http(s) URL template (host, optional {s}. sub-domain and port, then a path) or "none"',
+  })
   CONSOLE_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 
   /** Attribution shown on the console's map for the tile server (HTML). */
