@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'INVALID_RULE_SET',
   'INTERNAL',
+  /** PostgreSQL cannot be reached or is restarting (503, `Retry-After`): retry; see docs/api.md. */
+  'UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
