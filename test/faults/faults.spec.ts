@@ -1,7 +1,9 @@
 import { JwtService } from '@nestjs/jwt';
 import { Client } from 'pg';
 import type { Department, Role } from '@cgi/shared';
+import { LIVE_CONSUMER } from '../../apps/api/src/live/live-feed.repository';
 import { LIVE_RELAY_LOCK } from '../../apps/api/src/live/live-relay.service';
+import { RELAY_CONSUMER } from '../../apps/escalation-worker/src/relay/outbox-relay.service';
 import { RedisServer, waitFor, WorkerProcess } from '../../apps/escalation-worker/test/support/worker-process';
 import { ApiProcess, FaultConsole, migrate, sleep } from './support/fault-cluster';
 import { PrivatePostgres } from './support/private-postgres';
@@ -316,6 +318,18 @@ describe('faults across nodes: kill -9 of an API node and a worker, then a Postg
       for (const c of consoles) {
         expect({ console: c.name, reloads: c.reloads, applied: c.applied }).toEqual({ console: c.name, reloads: 0, applied: wanted.get(c) });
       }
+
+      // --- Both relays run again after the restart (on the survivors): their checkpoints reach the end of the log.
+      await waitFor('the live relay and the outbox relay at the end of the log', async () => {
+        const { rows } = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM event_consumers c
+            WHERE c.name = ANY($1::text[])
+              AND (c.tx_id, c.seq) >= (SELECT tx_id, seq FROM occurrence_events ORDER BY tx_id DESC, seq DESC LIMIT 1)`,
+          [[LIVE_CONSUMER, RELAY_CONSUMER]],
+        );
+        return rows[0].n === 2;
+      }, 20_000, 100);
+      expect(await workers.find((w) => w !== deadWorker)!.metrics()).toMatch(/^outbox_relay_leader 1$/m);
 
       // --- The figures (docs/benchmarks.md, "Reliability").
       const retried = done.filter((r) => r.answers.length > 1).length;
