@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   'INVALID_RULE_SET',
   'INTERNAL',
+  /** PostgreSQL cannot be reached or is restarting (503, `Retry-After`): retry; see docs/api.md. */
+  'UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiError, ErrorCode, FieldError } from '@cgi/shared';
+import { isDatabaseUnavailable } from '../database/pg-errors';
 import { DomainException } from './domain.exception';
 import { ERROR_STATUS } from './error-status';
 import { RateLimitedException } from './rate-limited.exception';
@@ -49,10 +50,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const correlationId = String(request.id);
     const { status, body } = this.toError(exception, correlationId);
-    if (status >= 500) {
+    const unavailable = body.error.code === 'UNAVAILABLE';
+    if (unavailable) {
+      this.logger.warn(`database unavailable (correlation id ${correlationId}): ${(exception as Error).message}`);
+    } else if (status >= 500) {
       this.logger.error({ correlationId, err: exception }, 'unhandled error');
     }
     if (exception instanceof RateLimitedException) void reply.header('retry-after', String(exception.retryAfterSeconds));
+    if (unavailable) void reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
     void reply.status(status).header('x-correlation-id', correlationId).send(body);
   }
 
@@ -87,6 +92,22 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const fields = about ? about.fields : status === 400 ? [{ field: 'body', message }] : undefined;
       return { status, body: { error: { code, message, correlationId, ...(fields ? { fields } : {}) } } };
     }
-    return { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal error', correlationId } } };
+    return databaseUnavailable(exception, correlationId) ?? { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal error', correlationId } } };
   }
+}
+
+/** How long a client should wait before retrying a request PostgreSQL could not take (s). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * PostgreSQL down, restarting or out of connections: 503 UNAVAILABLE (with Retry-After), not
+ * 500: the client should retry. Retry safely: a connection cut just after a commit may have
+ * stored the request, so intake takes an Idempotency-Key and commands a `version` (ADR 0023).
+ */
+export function databaseUnavailable(exception: unknown, correlationId: string): { status: number; body: ApiError } | null {
+  if (!isDatabaseUnavailable(exception)) return null;
+  return {
+    status: ERROR_STATUS.UNAVAILABLE,
+    body: { error: { code: 'UNAVAILABLE', message: 'Service temporarily unavailable: retry shortly', correlationId } },
+  };
 }

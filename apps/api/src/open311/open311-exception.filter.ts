@@ -4,6 +4,7 @@ import { DomainException } from '../common/domain.exception';
 import { ERROR_STATUS } from '../common/error-status';
 import { FormEncodingError } from '../common/form-body';
 import { FORM_ONLY } from './open311.constants';
+import { isDatabaseUnavailable } from '../database/pg-errors';
 import { formatOfUrl, send } from './open311-format';
 import { Open311Exception, type Open311ErrorItem } from './open311.exception';
 
@@ -51,6 +52,10 @@ export class Open311ExceptionFilter implements ExceptionFilter {
           ? `content-type: ${FORM_ONLY}`
           : `request: ${(exception as Error).message}`;
       return { status, errors: [{ code: status, description: message }] };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      // PostgreSQL down or restarting: 503 with Retry-After, as on the REST API (ADR 0023).
+      return { status: 503, errors: [{ code: 503, description: 'Service temporarily unavailable: retry shortly' }], retryAfter: 1 };
     }
     this.logger.error({ correlationId, err: exception }, 'open311 error');
     return { status: 500, errors: [{ code: 500, description: `Internal error (correlation id ${correlationId}); please notify the CGI` }] };
