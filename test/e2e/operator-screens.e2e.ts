@@ -2,7 +2,8 @@
  * The operator workstation's screens not covered by journey 1, in a real browser against the real
  * stack: override routing with a reason, merge a duplicate into a suggested nearby occurrence, the
  * supervisor's operational levels (CRISIS for Campanhã, seen live on the videowall), the
- * keyboard flow of the workstation, and publishing a citizen report on Open311 (ADR 0020). One stack for the file; screenshots in test-results/screenshots/.
+ * keyboard flow of the workstation, and publishing a citizen report on Open311 (ADR 0020).
+ * One stack for the file; screenshots in test-results/screenshots/.
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
