@@ -1,8 +1,9 @@
 /**
  * The operator workstation's screens not covered by journey 1, in a real browser against the real
  * stack: override routing with a reason, merge a duplicate into a suggested nearby occurrence, the
- * supervisor's operational levels (CRISIS for Campanhã, seen live on the videowall), and the
- * keyboard flow of the workstation. One stack for the file; screenshots in test-results/screenshots/.
+ * supervisor's operational levels (CRISIS for Campanhã, seen live on the videowall), the
+ * keyboard flow of the workstation, and publishing a citizen report on Open311 (ADR 0020).
+ * One stack for the file; screenshots in test-results/screenshots/.
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
@@ -140,4 +141,32 @@ test('keyboard: tabs move with the arrows, a row opens with Enter, every control
       .map((el) => el.outerHTML.slice(0, 120)),
   );
   assert.deepEqual(unnamed, []);
+});
+
+test('publish a citizen report on Open311: the confirmation shows its text, then the public reads it whole', async () => {
+  const { key } = await e2e.stack.api<{ key: string }>('admin', 'POST', '/admin/api-keys', { clientName: 'Gabinete do Munícipe', scopes: ['occurrences:create'] });
+  const text = 'Carro estacionado em cima do passeio todos os dias, à porta do 26';
+  const form = new URLSearchParams({ api_key: key, service_code: 'FALLEN_TREE', lat: '41.14689', long: '-8.61154', address_string: 'LG CRUZINHO 26', description: text });
+  const posted = await fetch(`${e2e.stack.baseUrl}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+  assert.equal(posted.status, 201, await posted.clone().text());
+  const [{ service_request_id: reference }] = (await posted.json()) as Array<{ service_request_id: string }>;
+  const publicRead = async (): Promise<{ description: string | null; address: string | null }> =>
+    ((await (await fetch(`${e2e.stack.baseUrl}/open311/v2/requests/${reference}.json`)).json()) as Array<{ description: string | null; address: string | null }>)[0];
+  const before = await publicRead();
+  assert.equal(before.description, null, 'withheld until the CGI makes it public');
+  assert.equal(before.address, 'LG CRUZINHO');
+
+  await openDetail(supervisor, reference);
+  const panel = supervisor.locator('[data-testid=occurrence-detail] [data-testid=report-publication]');
+  await panel.getByTestId('publication-state').getByText('Descrição reservada').waitFor({ timeout: 5000 });
+  await panel.getByRole('button', { name: 'Tornar pública…' }).click();
+  assert.equal(await panel.getByTestId('publication-text').textContent(), text);
+  await supervisor.screenshot({ path: screenshotPath('o8-publication-confirm') });
+  await panel.getByRole('button', { name: 'Tornar pública', exact: true }).click();
+  await panel.getByTestId('publication-state').getByText('Descrição pública').waitFor({ timeout: 5000 });
+  assert.match((await panel.getByTestId('publication-state').textContent()) ?? '', /por CGI_SUPERVISOR:supervisor/);
+  await supervisor.screenshot({ path: screenshotPath('o9-publication-public') });
+  const after = await publicRead();
+  assert.equal(after.description, text);
+  assert.equal(after.address, 'LG CRUZINHO 26');
 });

@@ -8,12 +8,16 @@ import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { contentSecurityPolicy, docsContentSecurityPolicy, serializeCsp } from './common/content-security-policy';
+import { useStrictFormBody } from './common/form-body';
 import { runWithRequestContext } from './common/request-context';
+import { MAX_PARAM_LENGTH, frameworkErrorHandler, refuseDeepBodies } from './common/request-edge';
 import { createValidationPipe } from './common/validation.pipe';
 import type { Env } from './config/env';
 import { registerConsoleStatic } from './console-static/console-static';
 import { Open311ExceptionFilter } from './open311/open311-exception.filter';
 import { OccurrenceIntakeService } from './occurrences/occurrence-intake.service';
+import { registerStatusPageAssets } from './open311/status-page/status-page.assets';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 /** The intake endpoints: REST and Open311's POST requests (ADR 0016). */
@@ -21,18 +25,24 @@ const INTAKE_URL = /^\/(api\/v1\/occurrences\/?|open311\/v2\/requests\.(json|xml
 
 /** Builds the API application: used by main.ts and by the tests, so both run the same stack. */
 export async function createApp(env: Env, options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
+  const filter = new AllExceptionsFilter([{ prefix: '/open311/', filter: new Open311ExceptionFilter() }]);
   const adapter = new FastifyAdapter({
     bodyLimit: env.BODY_LIMIT_BYTES,
     logger: options.logger === false ? false : { level: env.LOG_LEVEL },
     requestIdHeader: CORRELATION_HEADER,
     genReqId: () => randomUUID(),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The router's own refusals (over-long parameter, bad percent-encoding) in the one error shape.
+    frameworkErrors: frameworkErrorHandler(filter),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, {
     logger: options.logger === false ? false : nestLogLevels(env.LOG_LEVEL),
     bufferLogs: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // Form bodies (Open311 POSTs, the status page's comments) decoded strictly; JSON stays Fastify's own parser.
+  useStrictFormBody(app, env.BODY_LIMIT_BYTES);
   // The client IP and correlation id of the request, for the security audit log.
   fastify.addHook('onRequest', (request, _reply, done) => {
     runWithRequestContext({ ip: request.ip, correlationId: String(request.id) }, done);
@@ -51,7 +61,18 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
     void reply.header(CORRELATION_HEADER, request.id);
     done(null, payload);
   });
-  await app.register(helmet, { contentSecurityPolicy: false });
+  refuseDeepBodies(fastify);
+  // A strict Content-Security-Policy on every answer (ADR 0022); the OpenAPI UI gets its own.
+  const csp = contentSecurityPolicy(env);
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: csp },
+    frameguard: { action: 'deny' },
+  });
+  const docsCsp = serializeCsp(docsContentSecurityPolicy(csp));
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.url.startsWith('/api/docs')) reply.raw.setHeader('content-security-policy', docsCsp);
+    done();
+  });
   await app.register(cors, {
     origin: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').map((s) => s.trim()) : false,
     credentials: true,
@@ -66,7 +87,7 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
     ],
   });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter([{ prefix: '/open311/', filter: new Open311ExceptionFilter() }]));
+  app.useGlobalFilters(filter);
   app.enableShutdownHooks();
 
   const openApi = new DocumentBuilder()
@@ -76,6 +97,8 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
     .addBearerAuth()
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  // The status page's stylesheet (no inline style under the CSP).
+  registerStatusPageAssets(fastify);
   // The console (videowall, workstation, department views) at `/` when it has been built.
   await registerConsoleStatic(app, env);
   return app;

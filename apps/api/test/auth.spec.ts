@@ -8,7 +8,12 @@ const prefix = (): string => `test:${randomBytes(4).toString('hex')}`;
 describe('login, refresh tokens, lockout', () => {
   let api: ApiHarness;
   beforeAll(async () => {
-    api = await startApi({ RATE_LIMIT_KEY_PREFIX: prefix(), LOGIN_MAX_FAILURES: '3', RATE_LIMIT_LOGIN_IP_PER_MINUTE: '1000' });
+    api = await startApi({
+      RATE_LIMIT_KEY_PREFIX: prefix(),
+      LOGIN_MAX_FAILURES: '3',
+      LOGIN_LOCKOUT_BASE_SECONDS: '60',
+      RATE_LIMIT_LOGIN_IP_PER_MINUTE: '1000',
+    });
   });
   afterAll(() => api.close());
 
@@ -99,22 +104,34 @@ describe('login, refresh tokens, lockout', () => {
     expect((await refresh(b.refreshToken)).status).toBe(401);
   });
 
-  it('locks a username after LOGIN_MAX_FAILURES failures: 429 with Retry-After even with the right password; audited', async () => {
-    for (let i = 0; i < 3; i++) expect((await login('fireAgent', `wrong-${i}`)).status).toBe(401);
-    const locked = await login('fireAgent');
+  it('locks a username from the attacking address only: the operator still logs in from another; audited; an admin unlocks', async () => {
+    // The harness trusts loopback proxies (TRUST_PROXY default), so X-Forwarded-For is the client IP.
+    const attacker = '203.0.113.66';
+    const room = '10.20.0.5';
+    for (let i = 0; i < 3; i++) expect((await login('fireAgent', `wrong-${i}`, attacker)).status).toBe(401);
+    const locked = await login('fireAgent', TEST_PASSWORD, attacker);
     expect(locked.status).toBe(429);
     expect(locked.body.error.code).toBe('RATE_LIMITED');
-    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(800);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(55);
+    expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(60);
+    // The same username, the right password, from the operations room: in.
+    expect((await login('fireAgent', TEST_PASSWORD, room)).status).toBe(200);
+    // …and that success does not lift the attacker's lock.
+    expect((await login('fireAgent', TEST_PASSWORD, attacker)).status).toBe(429);
     const lockouts = await audit('LOGIN_LOCKED_OUT');
-    expect(lockouts.map((l) => l.actor)).toEqual(['fireAgent']);
+    expect(lockouts).toHaveLength(1);
+    expect(lockouts[0]).toMatchObject({ actor: 'fireAgent', details: { ip: attacker, failures: 3, seconds: 60 } });
+    const refused = (await audit('LOGIN_FAILED')).filter((f) => f.details.reason === 'LOCKED_OUT');
+    expect(refused.map((r) => r.details.scope)).toEqual(['USERNAME_AND_IP', 'USERNAME_AND_IP']);
     // An unknown username locks the same way, so a lockout says nothing about existence.
-    for (let i = 0; i < 3; i++) await login('ghost-user', 'x');
-    expect((await login('ghost-user', 'x')).status).toBe(429);
-    // Other users are not affected; an admin can unlock.
-    expect((await login('policeAgent')).status).toBe(200);
+    for (let i = 0; i < 3; i++) await login('ghost-user', 'x', attacker);
+    expect((await login('ghost-user', 'x', attacker)).status).toBe(429);
+    // An admin unlocks: the attacker's address may try again at once; the unlock names it.
     const { rows } = await api.db.query(`SELECT id FROM users WHERE username = 'fireAgent'`);
     expect((await api.http().post(`/api/v1/admin/users/${rows[0].id}/unlock`).set('authorization', api.auth('admin'))).status).toBe(204);
-    expect((await login('fireAgent')).status).toBe(200);
+    const [unlocked] = await audit('USER_UNLOCKED');
+    expect(unlocked.details).toMatchObject({ username: 'fireAgent', addresses: [attacker] });
+    expect((await login('fireAgent', TEST_PASSWORD, attacker)).status).toBe(200);
   });
 
   it('a successful login resets the failure count', async () => {
@@ -131,9 +148,71 @@ describe('login, refresh tokens, lockout', () => {
     const disabled = await api.http().post(`/api/v1/admin/users/${s.user.id}/disable`).set('authorization', api.auth('admin'));
     expect(disabled.status).toBe(200);
     expect(disabled.body.disabled).toBe(true);
+    // The access token in hand is refused from the next request, though it has not expired.
+    const after = await api.http().get('/api/v1/occurrences').set('authorization', `Bearer ${s.accessToken}`);
+    expect(after.status).toBe(401);
+    expect(after.body.error).toMatchObject({ code: 'UNAUTHENTICATED', message: 'This account is disabled' });
     expect((await refresh(s.refreshToken)).status).toBe(401);
     expect((await login('mobilityAgent')).status).toBe(401);
     expect((await audit('USER_DISABLED'))).toHaveLength(1);
+  });
+});
+
+describe('lockout growth and the per-address limit', () => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await startApi({
+      RATE_LIMIT_KEY_PREFIX: prefix(),
+      LOGIN_MAX_FAILURES: '3',
+      LOGIN_LOCKOUT_BASE_SECONDS: '1',
+      LOGIN_LOCKOUT_SECONDS: '3',
+      LOGIN_IP_MAX_FAILURES_PER_DAY: '12',
+      RATE_LIMIT_LOGIN_IP_PER_MINUTE: '1000',
+    });
+  });
+  afterAll(() => api.close());
+
+  const login = (username: string, password: string, ip: string) =>
+    api.http().post('/api/v1/auth/login').set('x-forwarded-for', ip).send({ username, password });
+  const audit = async (action: string): Promise<Array<{ details: Record<string, unknown> }>> =>
+    (await api.db.query(`SELECT details FROM security_audit_log WHERE action = $1 ORDER BY id`, [action])).rows;
+
+  it('each further failure from the locked address doubles the lock, up to LOGIN_LOCKOUT_SECONDS', async () => {
+    const ip = '203.0.113.70';
+    const retryAfter = async (): Promise<number> => {
+      const res = await login('civilProtectionAgent', 'still-wrong', ip);
+      expect(res.status).toBe(429);
+      return Number(res.headers['retry-after']);
+    };
+    const failUntilLocked = async (): Promise<void> => {
+      // Wait out the current lock, then one more failure sets the next one.
+      for (let tries = 0; ; tries++) {
+        const res = await login('civilProtectionAgent', 'still-wrong', ip);
+        if (res.status === 401) return;
+        expect(res.status).toBe(429);
+        expect(tries).toBeLessThan(40);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    for (let i = 0; i < 3; i++) expect((await login('civilProtectionAgent', 'wrong', ip)).status).toBe(401);
+    const locks = [await retryAfter()];
+    for (let i = 0; i < 3; i++) {
+      await failUntilLocked();
+      locks.push(await retryAfter());
+    }
+    expect(locks).toEqual([1, 2, 3, 3]); // base 1 s, doubling, capped at 3 s in this test
+    const seconds = (await audit('LOGIN_LOCKED_OUT')).filter((l) => l.details.ip === ip).map((l) => l.details.seconds);
+    expect(seconds).toEqual([1, 2, 3, 3]);
+  }, 30000);
+
+  it('one address failing for many usernames is stopped after LOGIN_IP_MAX_FAILURES_PER_DAY, whatever the username', async () => {
+    const ip = '198.51.100.77';
+    // 12 failures a day from one address: usernames tried once each, so no (username, IP) lock.
+    for (let i = 0; i < 12; i++) expect((await login(`spray-${i}`, 'guess', ip)).status).toBe(401);
+    const res = await login('operator', TEST_PASSWORD, ip);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(80000);
+    expect((await login('operator', TEST_PASSWORD, '198.51.100.78')).status).toBe(200);
   });
 });
 

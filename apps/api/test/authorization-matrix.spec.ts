@@ -160,6 +160,9 @@ describe('authorization matrix: every endpoint × every role', () => {
       method: 'POST', path: '/api/v1/occurrences/{id}/notes', allowed: [...FIRE_SIDE, 'policeAgent'], ok: 201, notFoundFor: ['mobilityAgent'],
       call: occ('DISPATCHED', '/notes', () => ({ text: 'Nota' })),
     },
+    // --- Open311 moderation: whether a citizen report's own words are public (ADR 0020)
+    { method: 'GET', path: '/api/v1/occurrences/{id}/publication', allowed: CGI, ok: 200, call: occ('DISPATCHED', '/publication') },
+    { method: 'POST', path: '/api/v1/occurrences/{id}/publication', allowed: CGI, ok: 200, call: occ('DISPATCHED', '/publication', () => ({ descriptionPublic: true })) },
     // --- event log
     { method: 'GET', path: '/api/v1/events', allowed: ALL_USERS, ok: 200, call: at('/api/v1/events') },
     // --- escalation notifications (in-app channel; each role sees its own, viewers none)

@@ -73,7 +73,7 @@ function Shell({ config, view }: { config: ConsoleConfig; view: ConsoleView }): 
         </div>
       )}
       {view === 'videowall' ? <VideowallView config={config} /> : null}
-      {view === 'workstation' ? <OperatorView api={api} config={config} supervisor={user.role === 'CGI_SUPERVISOR'} /> : null}
+      {view === 'workstation' ? <OperatorView api={api} config={config} role={user.role} /> : null}
       {view === 'department' && user.department ? <DepartmentView api={api} department={user.department} /> : null}
     </div>
   );

@@ -7,6 +7,7 @@ import { validateWorkerEnv } from '../src/config/worker-env';
 import { DeadlineFiring } from '../src/escalation/deadline-firing.service';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { InAppChannel, WebhookChannel } from '../src/notifications/notification-channel';
+import { ladders, P1_FIRE_ESCALATIONS, type EscalatedRow } from './support/escalation-harness';
 
 /**
  * The batch path against the real database: occurrences written by the real API, their
@@ -47,13 +48,16 @@ describe('batch firing: every due deadline at once, each escalation once', () =>
     return ids;
   }
 
-  /** P1: acknowledge rungs at 2, 4, 6 min, on scene at 10 min, resolve at 4 h; 7 minutes later the three acknowledge rungs are due. */
+  /**
+   * P1: the lead's acknowledge rungs at 2, 4, 6 min, on scene at 10 min, resolve at 4 h; each support
+   * department's (CIVIL_PROTECTION, POLICE) at 2 and 4 min. 7 minutes later the 7 acknowledge rungs are due.
+   */
   const age = (ids: string[], minutes = 7) =>
     api.db.query(`UPDATE escalation_deadlines SET due_at = due_at - make_interval(mins => $2) WHERE occurrence_id = ANY($1::uuid[])`, [ids, minutes]);
 
-  async function escalations(ids: string[]): Promise<Array<{ occurrence_id: string; level: string; deadline: string }>> {
+  async function escalations(ids: string[]): Promise<Array<EscalatedRow & { deadline: string }>> {
     const { rows } = await api.db.query(
-      `SELECT occurrence_id, payload->>'level' AS level, payload->>'deadlineId' AS deadline FROM occurrence_events
+      `SELECT occurrence_id, payload->>'department' AS department, payload->>'level' AS level, payload->>'deadlineId' AS deadline FROM occurrence_events
         WHERE type = 'ESCALATED' AND occurrence_id = ANY($1::uuid[]) ORDER BY tx_id, seq`,
       [ids],
     );
@@ -70,30 +74,31 @@ describe('batch firing: every due deadline at once, each escalation once', () =>
     }
   }
 
-  it('fires a whole backlog in a few transactions: each ladder L1, L2, L3 in order, notifications and levels written once', async () => {
+  it('fires a whole backlog in a few transactions: each ladder in order, notifications and levels written once', async () => {
     const ids = await fire(12);
     await age(ids);
     const first = await a.fireDue(500);
-    // 12 occurrences × 3 due rungs, one transaction.
-    expect(first.claimed).toBe(36);
-    expect(first.decisions.map((d) => d.outcome)).toEqual(Array(36).fill('ESCALATED'));
+    // 12 occurrences × 7 due rungs (lead L1–L3, two support departments L1–L2), one transaction.
+    expect(first.claimed).toBe(84);
+    expect(first.decisions.map((d) => d.outcome)).toEqual(Array(84).fill('ESCALATED'));
     expect((await a.fireDue(500)).claimed).toBe(0);
 
     const rows = await escalations(ids);
-    expect(rows).toHaveLength(36);
-    for (const id of ids) expect(rows.filter((r) => r.occurrence_id === id).map((r) => r.level)).toEqual(['L1', 'L2', 'L3']);
-    expect(new Set(rows.map((r) => r.deadline)).size).toBe(36);
+    expect(rows).toHaveLength(84);
+    for (const id of ids) expect(ladders(rows, id)).toEqual(P1_FIRE_ESCALATIONS);
+    expect(new Set(rows.map((r) => r.deadline)).size).toBe(84);
     const { rows: notes } = await api.db.query(
       `SELECT level, count(*)::int AS n FROM notifications WHERE occurrence_id = ANY($1::uuid[]) GROUP BY level ORDER BY level`, [ids],
     );
-    expect(notes).toEqual([{ level: 'L1', n: 24 }, { level: 'L2', n: 12 }, { level: 'L3', n: 24 }]);
+    // Per occurrence: L1 the department and its supervisor × 3 departments, L2 the CGI supervisor × 3, L3 two recipients (lead only).
+    expect(notes).toEqual([{ level: 'L1', n: 72 }, { level: 'L2', n: 36 }, { level: 'L3', n: 24 }]);
     const { rows: occ } = await api.db.query(
       `SELECT o.escalation_level AS o, a.escalation_level AS a, o.version FROM occurrences o
          JOIN occurrence_assignments a ON a.occurrence_id = o.id AND a.department = o.lead_department WHERE o.id = ANY($1::uuid[])`, [ids],
     );
     expect(occ.every((r) => r.o === 'L3' && r.a === 'L3')).toBe(true);
     const { rows: left } = await api.db.query(
-      `SELECT kind, level, outcome FROM escalation_deadlines WHERE occurrence_id = $1 ORDER BY due_at`, [ids[0]],
+      `SELECT kind, level, outcome FROM escalation_deadlines WHERE occurrence_id = $1 AND department = 'FIRE' ORDER BY due_at`, [ids[0]],
     );
     expect(left.map((r) => `${r.level} ${r.kind} ${r.outcome}`)).toEqual([
       'L1 ACKNOWLEDGE ESCALATED', 'L2 ACKNOWLEDGE ESCALATED', 'L3 ACKNOWLEDGE ESCALATED', 'L2 ON_SCENE null', 'L3 RESOLVE null',
@@ -103,7 +108,7 @@ describe('batch firing: every due deadline at once, each escalation once', () =>
     const firedId = rows[0].deadline;
     expect(await a.pendingOf([firedId, rows[1].deadline])).toEqual([]);
     expect(await b.fireOne(firedId)).toBeNull();
-    expect(await escalations(ids)).toHaveLength(36);
+    expect(await escalations(ids)).toHaveLength(84);
   });
 
   it('two workers racing on the same backlog, with timers firing single rows at the same time, give each escalation once', async () => {
@@ -121,11 +126,11 @@ describe('batch firing: every due deadline at once, each escalation once', () =>
     ]);
     expect(fa + fb).toBeGreaterThan(0);
     const rows = await escalations(ids);
-    expect(rows).toHaveLength(90);
-    expect(new Set(rows.map((r) => r.deadline)).size).toBe(90);
-    for (const id of ids) expect(rows.filter((r) => r.occurrence_id === id).map((r) => r.level)).toEqual(['L1', 'L2', 'L3']);
+    expect(rows).toHaveLength(30 * 7);
+    expect(new Set(rows.map((r) => r.deadline)).size).toBe(30 * 7);
+    for (const id of ids) expect(ladders(rows, id)).toEqual(P1_FIRE_ESCALATIONS);
     const { rows: [notes] } = await api.db.query(`SELECT count(*)::int AS n FROM notifications WHERE occurrence_id = ANY($1::uuid[])`, [ids]);
-    expect(notes.n).toBe(150);
+    expect(notes.n).toBe(30 * 11);
   });
 
   it('an occurrence held by another transaction is skipped, not waited for; acknowledged in that transaction, it does not escalate', async () => {
@@ -141,11 +146,13 @@ describe('batch firing: every due deadline at once, each escalation once', () =>
         `UPDATE occurrence_assignments SET state = 'ACKNOWLEDGED', acknowledged_at = now() WHERE occurrence_id = $1 AND department = 'FIRE'`, [held],
       );
       const batch = await a.fireDue(500);
-      expect(batch.decisions.map((d) => `${d.deadline.occurrenceId} ${d.deadline.level} ${d.outcome}`)).toEqual([`${free} L1 ESCALATED`]);
+      expect(batch.decisions.map((d) => `${d.deadline.occurrenceId} ${d.deadline.department} ${d.deadline.level} ${d.outcome}`).sort()).toEqual([
+        `${free} CIVIL_PROTECTION L1 ESCALATED`, `${free} FIRE L1 ESCALATED`, `${free} POLICE L1 ESCALATED`,
+      ]);
       // The timer's own path waits for the lock instead, and decides after it.
       const single = (async () => {
         const { rows: [l1] } = await api.db.query<{ id: string }>(
-          `SELECT id::text AS id FROM escalation_deadlines WHERE occurrence_id = $1 AND level = 'L1' AND kind = 'ACKNOWLEDGE'`, [held],
+          `SELECT id::text AS id FROM escalation_deadlines WHERE occurrence_id = $1 AND department = 'FIRE' AND level = 'L1' AND kind = 'ACKNOWLEDGE'`, [held],
         );
         return b.fireOne(l1.id);
       })();
@@ -156,9 +163,12 @@ describe('batch firing: every due deadline at once, each escalation once', () =>
     }
     await age([held, free], 4); // L2 and L3 due too
     await drain(a, 500);
-    expect((await escalations([held, free])).map((r) => `${r.occurrence_id} ${r.level}`)).toEqual([`${free} L1`, `${free} L2`, `${free} L3`]);
+    const after = await escalations([held, free]);
+    expect(ladders(after, free)).toEqual(P1_FIRE_ESCALATIONS);
+    // Only FIRE acknowledged the held one: its support departments still escalate, on their own ladder.
+    expect(ladders(after, held)).toEqual(['CIVIL_PROTECTION L1', 'CIVIL_PROTECTION L2', 'POLICE L1', 'POLICE L2']);
     const { rows } = await api.db.query(
-      `SELECT level, outcome FROM escalation_deadlines WHERE occurrence_id = $1 AND kind = 'ACKNOWLEDGE' ORDER BY level`, [held],
+      `SELECT level, outcome FROM escalation_deadlines WHERE occurrence_id = $1 AND department = 'FIRE' AND kind = 'ACKNOWLEDGE' ORDER BY level`, [held],
     );
     expect(rows.map((r) => `${r.level} ${r.outcome}`)).toEqual(['L1 MET', 'L2 MET', 'L3 MET']);
   });
@@ -168,9 +178,9 @@ describe('batch firing: every due deadline at once, each escalation once', () =>
     const res = await api.http().post(`/api/v1/occurrences/${o}/acknowledge`).set('authorization', api.auth('fireAgent')).send({});
     expect(res.status).toBe(200);
     await age([o], 11); // acknowledge rungs and the on-scene deadline
-    const decided = (await a.fireDue(500)).decisions.filter((d) => d.deadline.occurrenceId === o);
+    const decided = (await a.fireDue(500)).decisions.filter((d) => d.deadline.occurrenceId === o && d.deadline.department === 'FIRE');
     // The acknowledge rungs were stopped by the acknowledgement itself; the on-scene one is still due and escalates.
     expect(decided.map((d) => `${d.deadline.level} ${d.deadline.kind} ${d.outcome}`)).toEqual(['L2 ON_SCENE ESCALATED']);
-    expect((await escalations([o])).map((r) => r.level)).toEqual(['L2']);
+    expect((await escalations([o])).filter((r) => r.department === 'FIRE').map((r) => r.level)).toEqual(['L2']);
   });
 });

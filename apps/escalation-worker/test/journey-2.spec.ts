@@ -1,11 +1,11 @@
 import type { OccurrenceDetail } from '@cgi/shared';
-import { EscalationHarness, sleep } from './support/escalation-harness';
+import { EscalationHarness, ladders, P1_FIRE_ESCALATIONS, sleep } from './support/escalation-harness';
 import { waitFor } from './support/worker-process';
 
 // 1 SLA minute = 600 ms: P1 acknowledge 2 min → 1.2 s, L2 at 2.4 s, L3 at 3.6 s, on scene 10 min → 6 s.
 const SCALE = 0.01;
 
-describe('journey 2: a P1 building fire nobody acknowledges escalates L1, L2, L3, each once', () => {
+describe('journey 2: a P1 building fire nobody acknowledges escalates L1, L2, L3 (and each support department L1, L2), each once', () => {
   let h: EscalationHarness;
   beforeAll(async () => {
     h = await EscalationHarness.start(SCALE, 2);
@@ -19,11 +19,12 @@ describe('journey 2: a P1 building fire nobody acknowledges escalates L1, L2, L3
     expect(l1.level).toBe('L1');
     await h.workers[0].kill9();
     await h.workers[0].restart();
-    const rows = await h.waitForEscalations([o.id], 3);
+    const rows = await h.waitForEscalations([o.id], P1_FIRE_ESCALATIONS.length);
     // The on-scene deadline (L2 again) passes too: the level is reached, nothing is written twice.
     await waitFor('on-scene deadline', async () => Date.now() > dispatchedAt + 6000 + 500, 10_000, 100);
     await h.settle();
-    const all = await h.escalations([o.id]);
+    expect(ladders(await h.escalations([o.id]), o.id)).toEqual(P1_FIRE_ESCALATIONS);
+    const all = (await h.escalations([o.id])).filter((r) => r.department === 'FIRE');
     expect(all.map((r) => r.level)).toEqual(['L1', 'L2', 'L3']);
     expect(rows.every((r) => r.actor === 'system:escalation-worker')).toBe(true);
     // Each fired at its deadline (1×, 2×, 3× the acknowledge time), not before, and promptly.
@@ -43,7 +44,7 @@ describe('journey 2: a P1 building fire nobody acknowledges escalates L1, L2, L3
     const detail = (await h.api.http().get(`/api/v1/occurrences/${o.id}`).set('authorization', h.api.auth('supervisor'))).body as OccurrenceDetail;
     expect(detail.escalationLevel).toBe('L3');
     expect(detail.assignments.find((a) => a.department === 'FIRE')!.escalationLevel).toBe('L3');
-    const escalated = detail.timeline.filter((e) => e.type === 'ESCALATED');
+    const escalated = detail.timeline.filter((e) => e.type === 'ESCALATED' && e.payload.department === 'FIRE');
     expect(escalated.map((e) => e.payload.level)).toEqual(['L1', 'L2', 'L3']);
     expect(escalated[0].payload).toMatchObject({
       kind: 'ACKNOWLEDGE', department: 'FIRE',
@@ -57,7 +58,8 @@ describe('journey 2: a P1 building fire nobody acknowledges escalates L1, L2, L3
 
     // One in-app notification per recipient and level.
     const { rows: notes } = await h.api.db.query(
-      `SELECT level, recipient_kind, recipient_department, channel, status FROM notifications WHERE occurrence_id = $1 ORDER BY level, recipient_kind`, [o.id],
+      `SELECT level, recipient_kind, recipient_department, channel, status FROM notifications
+        WHERE occurrence_id = $1 AND deadline_id IN (SELECT id FROM escalation_deadlines WHERE department = 'FIRE') ORDER BY level, recipient_kind`, [o.id],
     );
     expect(notes.map((n) => `${n.level} ${n.recipient_kind} ${n.recipient_department ?? '-'} ${n.channel} ${n.status}`)).toEqual([
       'L1 DEPARTMENT FIRE IN_APP DELIVERED',
@@ -81,7 +83,10 @@ describe('journey 2: a P1 building fire nobody acknowledges escalates L1, L2, L3
     expect(lead.acknowledged_at.getTime()).toBeLessThan(due);
     await sleep(due + 3600 - Date.now() + 700);
     await h.settle();
-    expect(await h.escalations([o.id])).toEqual([]);
+    // FIRE's acknowledgement stops FIRE's clock only: its support departments, who did not acknowledge, escalate.
+    const rows = await h.escalations([o.id]);
+    expect(rows.filter((r) => r.department === 'FIRE')).toEqual([]);
+    expect(ladders(rows, o.id)).toEqual(['CIVIL_PROTECTION L1', 'CIVIL_PROTECTION L2', 'POLICE L1', 'POLICE L2']);
     expect((await h.deadlines(o.id)).filter((d) => d.kind === 'ACKNOWLEDGE').map((d) => d.outcome)).toEqual(['MET', 'MET', 'MET']);
   }, 20_000);
 

@@ -51,24 +51,32 @@ describe('notifications (in-app, signed webhook with retries, dead letters), pro
 
   it('each escalation is told through in-app and a signed webhook retried with backoff; exhausted retries are kept as dead letters', async () => {
     const o = await h.fire();
-    await h.waitForEscalations([o.id], 3);
+    // The lead's L1–L3 and each support department's L1–L2 (ADR 0017).
+    await h.waitForEscalations([o.id], 7);
     const done = await waitFor('webhook deliveries to settle', async () => {
       const { rows } = await h.api.db.query(
-        `SELECT recipient_kind, level, status, attempts FROM notifications WHERE occurrence_id = $1 AND channel = 'WEBHOOK' ORDER BY level, recipient_kind`, [o.id],
+        `SELECT d.department, n.recipient_kind, n.level, n.status, n.attempts FROM notifications n JOIN escalation_deadlines d ON d.id = n.deadline_id
+          WHERE n.occurrence_id = $1 AND n.channel = 'WEBHOOK' ORDER BY n.level, n.recipient_kind, d.department`, [o.id],
       );
-      return rows.length === 5 && rows.every((r) => r.status !== 'PENDING') ? rows : null;
+      return rows.length === 11 && rows.every((r) => r.status !== 'PENDING') ? rows : null;
     }, 20_000);
-    expect(done.map((r) => `${r.level} ${r.recipient_kind} ${r.status} ${r.attempts}`)).toEqual([
-      'L1 DEPARTMENT DELIVERED 3',
-      'L1 DEPARTMENT_SUPERVISOR DELIVERED 3',
-      'L2 CGI_SUPERVISOR DELIVERED 3',
-      'L3 CIVIL_PROTECTION DELIVERED 3',
-      'L3 MUNICIPAL_COORDINATOR FAILED 3',
+    expect(done.map((r) => `${r.level} ${r.recipient_kind} (${r.department}) ${r.status} ${r.attempts}`)).toEqual([
+      'L1 DEPARTMENT (CIVIL_PROTECTION) DELIVERED 3',
+      'L1 DEPARTMENT (FIRE) DELIVERED 3',
+      'L1 DEPARTMENT (POLICE) DELIVERED 3',
+      'L1 DEPARTMENT_SUPERVISOR (CIVIL_PROTECTION) DELIVERED 3',
+      'L1 DEPARTMENT_SUPERVISOR (FIRE) DELIVERED 3',
+      'L1 DEPARTMENT_SUPERVISOR (POLICE) DELIVERED 3',
+      'L2 CGI_SUPERVISOR (CIVIL_PROTECTION) DELIVERED 3',
+      'L2 CGI_SUPERVISOR (FIRE) DELIVERED 3',
+      'L2 CGI_SUPERVISOR (POLICE) DELIVERED 3',
+      'L3 CIVIL_PROTECTION (FIRE) DELIVERED 3',
+      'L3 MUNICIPAL_COORDINATOR (FIRE) FAILED 3',
     ]);
-    expect(received.length).toBe(15);
+    expect(received.length).toBe(33);
     expect(received.every((r) => r.signatureOk)).toBe(true);
     const { rows: inApp } = await h.api.db.query(`SELECT count(*)::int AS n FROM notifications WHERE occurrence_id = $1 AND channel = 'IN_APP'`, [o.id]);
-    expect(inApp[0].n).toBe(5);
+    expect(inApp[0].n).toBe(11);
 
     // The dead letter is kept, shown on the readiness (which stays ready) and counted in the metrics.
     const ready = await h.workers[0].ready();

@@ -10,9 +10,13 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
   'INVALID_RULE_SET',
   'INTERNAL',
+  /** This node's intake is full (503, `Retry-After`): retry with the same Idempotency-Key (ADR 0016). */
   'OVERLOADED',
+  /** PostgreSQL cannot be reached or is restarting (503, `Retry-After`): retry; see docs/api.md. */
+  'UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -106,3 +106,15 @@ export interface OccurrenceEventView {
   departments: Department[];
   payload: Record<string, unknown>;
 }
+
+/**
+ * Whether a citizen report's own words (description, photo, house-level location) are shown to
+ * the public by Open311, as the CGI decided (ADR 0020). `publicAt`/`publicBy` are null while not.
+ */
+export interface ReportPublication {
+  occurrenceId: string;
+  reference: string;
+  descriptionPublic: boolean;
+  publicAt: string | null;
+  publicBy: string | null;
+}

@@ -1,4 +1,4 @@
-import type { Department, OperationalLevel, Partner, Priority } from './enums';
+import type { AssignmentRole, Department, OperationalLevel, Partner, Priority } from './enums';
 
 /**
  * The CGI governance rules as data (governance.md §2–§4, §6–§8).
@@ -79,7 +79,26 @@ export interface EscalationRule {
   /** Also fires when the resolve deadline passes on these priorities. */
   resolveMissedPriorities: Priority[];
   /** Who is told. DEPARTMENT and DEPARTMENT_SUPERVISOR mean the assigned department's. */
-  notify: Array<'DEPARTMENT' | 'DEPARTMENT_SUPERVISOR' | 'CGI_SUPERVISOR' | 'MUNICIPAL_COORDINATOR' | 'CIVIL_PROTECTION'>;
+  notify: EscalationAudience[];
+}
+
+/** Who an escalation tells. DEPARTMENT and DEPARTMENT_SUPERVISOR mean the department that missed its deadline. */
+export type EscalationAudience = 'DEPARTMENT' | 'DEPARTMENT_SUPERVISOR' | 'CGI_SUPERVISOR' | 'MUNICIPAL_COORDINATOR' | 'CIVIL_PROTECTION';
+
+/** The supporting roles (not the lead): each has its own acknowledgement ladder (ADR 0017). */
+export type SupportingRole = Exclude<AssignmentRole, 'LEAD'>;
+
+/**
+ * One rung of a support or coordinator department's own ladder: it fires when THAT department has
+ * not acknowledged its assignment by `acknowledgeMultiple` × the priority's acknowledge deadline,
+ * counted from its assignment (dispatch) on the priority's calendar.
+ */
+export interface SupportEscalationRule {
+  level: 'L1' | 'L2' | 'L3';
+  acknowledgeMultiple: number;
+  /** The occurrence priorities the rung applies to. */
+  priorities: Priority[];
+  notify: EscalationAudience[];
 }
 
 export interface RuleSetDocument {
@@ -90,7 +109,13 @@ export interface RuleSetDocument {
   outsideMunicipalityLead: Department;
   slas: Record<Priority, SlaRule>;
   serviceHours: ServiceHours;
+  /** The lead department's ladder (governance.md §6). */
   escalation: EscalationRule[];
+  /**
+   * The ladders of SUPPORT and COORDINATOR assignments (acknowledgement only; an empty list: none).
+   * Absent from rule-set versions published before ADR 0017, which had no such ladder.
+   */
+  supportEscalation: Record<SupportingRole, SupportEscalationRule[]>;
   /** In CRISIS this department joins every new occurrence of the area as coordinator (§7). */
   crisisCoordinator: Department;
   alertProposal: { minOccurrences: number; windowMinutes: number; priorities: Priority[] };

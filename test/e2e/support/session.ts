@@ -19,8 +19,11 @@ export interface E2eSession {
   openConsole(user: StackUser, viewport?: Viewport, setup?: (page: Page) => void): Promise<Page>;
 }
 
-/** Registers the file's `before`/`after` hooks: the stack and browser start once and stop at the end. */
-export function useE2eSession(extraEnv: Record<string, string> = {}): E2eSession {
+/**
+ * Registers the file's `before`/`after` hooks: the stack and browser start once and stop at the end.
+ * `extraEnv` may be a function, run in the `before` hook (e.g. once a local server has a port).
+ */
+export function useE2eSession(extraEnv: Record<string, string> | (() => Promise<Record<string, string>>) = {}): E2eSession {
   let stack: Stack | undefined;
   let browser: Browser;
   let closeBrowser: (() => Promise<void>) | undefined;
@@ -36,7 +39,7 @@ export function useE2eSession(extraEnv: Record<string, string> = {}): E2eSession
 
   before(async () => {
     try {
-      stack = await startStack(extraEnv);
+      stack = await startStack(typeof extraEnv === 'function' ? await extraEnv() : extraEnv);
       ({ browser, close: closeBrowser } = await launchChromium());
       started();
     } catch (err) {

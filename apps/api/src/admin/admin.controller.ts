@@ -1,12 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorLabel, type Actor } from '../auth/actor';
 import { ApiKeyService, type ApiKeyView } from '../auth/api-key.service';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { UsersService, type UserView } from '../auth/users.service';
 import { CreateApiKeyDto, CreateUserDto } from './admin.dto';
+import { UuidParam } from '../common/uuid-param';
 
-const Id = (): ParameterDecorator => Param('id', new ParseUUIDPipe({ version: '4' }));
+const Id = (): ParameterDecorator => UuidParam('id');
 
 @ApiTags('admin')
 @ApiBearerAuth()

@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = [
   'OPERATIONAL_LEVEL_SET',
   'PERSONAL_DATA_READ',
   'PERSONAL_DATA_ANONYMISED',
+  'REPORT_MADE_PUBLIC',
+  'REPORT_WITHDRAWN_FROM_PUBLIC',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public, RateLimitedAs } from './auth.decorators';
 import { AuthService, type LoginResult } from './auth.service';
@@ -13,9 +13,9 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Username and password → access token (JWT) and refresh token; 429 while the username is locked' })
-  login(@Body() dto: LoginDto): Promise<LoginResult> {
-    return this.auth.login(dto.username, dto.password);
+  @ApiOperation({ summary: 'Username and password → access token (JWT) and refresh token; 429 while the username is locked from this address (or the address is)' })
+  login(@Body() dto: LoginDto, @Ip() ip: string): Promise<LoginResult> {
+    return this.auth.login(dto.username, dto.password, ip);
   }
 
   @Post('refresh')

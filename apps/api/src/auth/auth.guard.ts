@@ -7,6 +7,7 @@ import { DomainException } from '../common/domain.exception';
 import { RateLimitService, type RateLimitBucket } from '../rate-limit/rate-limit.service';
 import type { Actor } from './actor';
 import { ApiKeyService } from './api-key.service';
+import { UserRevocationService } from './user-revocation.service';
 import { INTEGRATION_SCOPE, IS_PUBLIC, RATE_LIMIT_BUCKET, ROLES } from './auth.decorators';
 
 export interface AccessTokenClaims {
@@ -24,7 +25,7 @@ const VERIFIED_TOKENS_MAX = 10_000;
 /**
  * Global guard, in this order:
  * 1. public routes: counted per client IP (health probes excepted), then let through;
- * 2. authentication: a bearer JWT access token, or an integration API key
+ * 2. authentication: a bearer JWT access token of a user not disabled, or an integration API key
  *    (`Authorization: ApiKey <key>` or `X-API-Key: <key>`); failures count per IP;
  * 3. rate limit per user id or per API key;
  * 4. authorization: users by @Roles; API keys only where @IntegrationScope names a scope they hold.
@@ -44,6 +45,7 @@ export class AuthGuard implements CanActivate {
     private readonly jwt: JwtService,
     private readonly apiKeys: ApiKeyService,
     private readonly limits: RateLimitService,
+    private readonly revocations: UserRevocationService,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -57,6 +59,11 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     const actor = await this.authenticate(req);
+    if (actor && actor.role !== 'INTEGRATION' && this.revocations.isRevoked(actor.id)) {
+      // Disabled: refused from the next request on, on every node, though the token has not expired.
+      await this.limits.hit('publicIp', req.ip);
+      throw new DomainException('UNAUTHENTICATED', 'This account is disabled');
+    }
     if (!actor) {
       await this.limits.hit('publicIp', req.ip);
       throw new DomainException('UNAUTHENTICATED', 'Missing, invalid or expired credentials');

@@ -8,6 +8,7 @@ import { ApiKeyService } from './api-key.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { UserRevocationService } from './user-revocation.service';
 import { UsersService } from './users.service';
 
 @Module({
@@ -27,7 +28,7 @@ import { UsersService } from './users.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, ApiKeyService, UsersService, RateLimitService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService, ApiKeyService, UsersService, RateLimitService],
+  providers: [AuthService, ApiKeyService, UsersService, UserRevocationService, RateLimitService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, ApiKeyService, UsersService, UserRevocationService, RateLimitService],
 })
 export class AuthModule {}

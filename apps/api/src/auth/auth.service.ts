@@ -47,7 +47,7 @@ const INVALID_REFRESH = 'Invalid or expired refresh token';
 
 /**
  * The local login strategy (ADR 0006: an OIDC provider can replace it): argon2id passwords,
- * a per-username lockout after LOGIN_MAX_FAILURES failures, short JWT access tokens and
+ * a lockout per (username, client IP) growing with each failure past LOGIN_MAX_FAILURES (ADR 0018), short JWT access tokens and
  * opaque rotating refresh tokens whose reuse revokes their whole family.
  */
 @Injectable()
@@ -63,12 +63,16 @@ export class AuthService {
     private readonly audit: SecurityAuditService,
   ) {}
 
-  async login(username: string, password: string): Promise<LoginResult> {
+  /** `ip`: the client's address as the app derives it (TRUST_PROXY): lockouts are per (username, ip). */
+  async login(username: string, password: string, ip: string): Promise<LoginResult> {
     // Unknown usernames are counted and locked like known ones: a lockout reveals nothing.
-    const lockedFor = await this.limits.lockedFor(username);
-    if (lockedFor > 0) {
-      await this.audit.record(null, { actor: username, action: 'LOGIN_FAILED', target: null, details: { reason: 'LOCKED_OUT' } });
-      throw new RateLimitedException('Too many failed logins for this username; try again later', lockedFor);
+    const refusal = await this.limits.loginRefusal(username, ip);
+    if (refusal) {
+      await this.audit.record(null, { actor: username, action: 'LOGIN_FAILED', target: null, details: { reason: 'LOCKED_OUT', scope: refusal.scope } });
+      throw new RateLimitedException(
+        refusal.scope === 'IP' ? 'Too many failed logins from this address; try again later' : 'Too many failed logins for this username from this address; try again later',
+        refusal.seconds,
+      );
     }
     const [user]: UserRow[] = await this.ds.query(`SELECT * FROM users WHERE username = $1`, [username]);
     // Verify against a hash even when the user is unknown, so timing does not reveal usernames.
@@ -76,15 +80,13 @@ export class AuthService {
     if (!user || !ok || user.disabled) {
       const reason = !user ? 'UNKNOWN_USER' : user.disabled ? 'DISABLED' : 'BAD_PASSWORD';
       await this.audit.record(null, { actor: username, action: 'LOGIN_FAILED', target: user?.id ?? null, details: { reason } });
-      if (await this.limits.recordFailure(username)) {
-        await this.audit.record(null, {
-          actor: username, action: 'LOGIN_LOCKED_OUT', target: user?.id ?? null,
-          details: { failures: this.env.LOGIN_MAX_FAILURES, seconds: this.env.LOGIN_LOCKOUT_SECONDS },
-        });
+      const lock = await this.limits.recordLoginFailure(username, ip);
+      if (lock) {
+        await this.audit.record(null, { actor: username, action: 'LOGIN_LOCKED_OUT', target: user?.id ?? null, details: { ...lock, ip } });
       }
       throw new DomainException('UNAUTHENTICATED', INVALID_CREDENTIALS);
     }
-    await this.limits.clearFailures(username);
+    await this.limits.clearLoginFailures(username, ip);
     return this.ds.transaction(async (m) => {
       await m.query(`UPDATE users SET last_login_at = now() WHERE id = $1`, [user.id]);
       const result = await this.issue(m, user, randomUUID(), null);

@@ -7,6 +7,7 @@ import { SecurityAuditService } from '../audit/security-audit.service';
 import { DomainException, notFound } from '../common/domain.exception';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { isUniqueViolation } from '../database/pg-errors';
+import { UserRevocationService } from './user-revocation.service';
 
 /** Roles a person can have (INTEGRATION is for API keys, never a user). */
 export const USER_ROLES = ROLES.filter((r): r is Exclude<Role, 'INTEGRATION'> => r !== 'INTEGRATION');
@@ -102,6 +103,7 @@ export class UsersService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly audit: SecurityAuditService,
     private readonly limits: RateLimitService,
+    private readonly revocations: UserRevocationService,
   ) {}
 
   create(u: NewUser, by: string): Promise<UserView> {
@@ -119,9 +121,12 @@ export class UsersService {
     return rows.map(toUserView);
   }
 
-  /** Disables the user and revokes their refresh tokens (access tokens lapse within JWT_ACCESS_TTL_SECONDS). */
+  /**
+   * Disables the user and revokes their refresh tokens; their access tokens are refused on every
+   * node from the next request, and their live sockets are closed (UserRevocationService).
+   */
   async disable(id: string, by: string): Promise<UserView> {
-    return this.ds.transaction(async (m) => {
+    const view = await this.ds.transaction(async (m) => {
       const [row]: UserRow[] = await m.query(
         `SELECT id, username, display_name, role, department, disabled, created_at, last_login_at FROM users WHERE id = $1 FOR UPDATE`,
         [id],
@@ -134,13 +139,16 @@ export class UsersService {
       }
       return toUserView({ ...row, disabled: true });
     });
+    // After the commit, so a node re-reading the database agrees; again on a repeat (an earlier publish may have failed).
+    await this.revocations.revoke(id);
+    return view;
   }
 
-  /** Lifts a login lockout before it lapses. */
+  /** Lifts the user's login lockouts (from every address) and those addresses' daily failure counts. */
   async unlock(id: string, by: string): Promise<void> {
     const [row]: Array<{ username: string }> = await this.ds.query(`SELECT username FROM users WHERE id = $1`, [id]);
     if (!row) throw notFound('User');
-    await this.limits.clearFailures(row.username);
-    await this.audit.record(null, { actor: by, action: 'USER_UNLOCKED', target: id, details: { username: row.username } });
+    const addresses = await this.limits.unlockLogin(row.username);
+    await this.audit.record(null, { actor: by, action: 'USER_UNLOCKED', target: id, details: { username: row.username, addresses } });
   }
 }

@@ -28,7 +28,8 @@ export function nulCharacterFields(value: unknown, prefix = '', depth = 0): Fiel
 /** Nest's ValidationPipe, plus the NUL check above (its errors join class-validator's). */
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const nul = metadata.type === 'custom' ? [] : nulCharacterFields(value);
+    // A path or query parameter is named by itself ("id"), a body's fields by their paths.
+    const nul = metadata.type === 'custom' ? [] : nulCharacterFields(value, metadata.type === 'body' ? '' : (metadata.data ?? metadata.type));
     if (nul.length === 0) return super.transform(value, metadata);
     let fields = nul;
     try {

@@ -62,8 +62,14 @@ export class Env {
 
   // --- Console (issue #6; docs/console.md) ---
 
-  /** Raster tile URL template of the console's base map; "none" for no base map (offline: parishes and municipality only). */
-  @Matches(/^(none|https?:\/\/\S+)$/, { message: 'CONSOLE_TILE_URL must be an http(s) URL template or "none"' })
+  /**
+   * Raster tile URL template of the console's base map; "none" for no base map (offline: parishes and
+   * municipality only). Its host (a `{s}.` sub-domain placeholder allowed) is the only image origin
+   * besides the API's own in the Content-Security-Policy (ADR 0022).
+   */
+  @Matches(/^(none|https?:\/\/(\{s\}\.)?[A-Za-z0-9.-]+(:\d{1,5})?\/\S*)$/, {
+    message: 'CONSOLE_TILE_URL must be an http(s) URL template (host, optional {s}. sub-domain and port, then a path) or "none"',
+  })
   CONSOLE_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 
   /** Attribution shown on the console's map for the tile server (HTML). */
@@ -181,19 +187,42 @@ export class Env {
   @Max(90 * 86400)
   JWT_REFRESH_TTL_SECONDS = 7 * 86400;
 
-  /** Consecutive failed logins of one username before it is locked. */
+  /** Consecutive failed logins of one username from one client IP before that pair is locked. */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)
   @Max(100)
   LOGIN_MAX_FAILURES = 5;
 
-  /** How long a locked username stays locked. */
+  /** The first lock of a (username, client IP), in seconds; it doubles at each further failure. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  LOGIN_LOCKOUT_BASE_SECONDS = 30;
+
+  /** The longest lock of a (username, client IP): the doubling stops here. */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)
   @Max(86400)
   LOGIN_LOCKOUT_SECONDS = 900;
+
+  /** Failed logins per client IP (any usernames) within a day before that IP may not log in until the day lapses. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  LOGIN_IP_MAX_FAILURES_PER_DAY = 100;
+
+  /**
+   * How often each node re-reads the disabled users from the database, in case it missed a
+   * disable published on Redis (the channel is the fast path: within milliseconds).
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  @Max(300000)
+  USER_REVOCATION_RELOAD_MS = 5000;
 
   /** Requests per minute per authenticated user. */
   @Transform(({ value }) => Number(value))

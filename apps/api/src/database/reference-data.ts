@@ -51,6 +51,24 @@ export async function seedReferenceData(ds: DataSource): Promise<void> {
        WHERE NOT EXISTS (SELECT 1 FROM rule_sets)`,
       [JSON.stringify(DEFAULT_RULE_SET)],
     );
+    // A database whose rules predate the support and coordinator ladders (ADR 0017) gets them as
+    // a new version: the rules in force plus the seed's ladders, published like any other change.
+    await m.query(`LOCK TABLE rule_sets IN SHARE ROW EXCLUSIVE MODE`);
+    const [upgraded]: Array<{ version: number }> = await m.query(
+      `INSERT INTO rule_sets (version, document, created_by, comment)
+       SELECT version + 1, document || jsonb_build_object('supportEscalation', $1::jsonb), 'system',
+              'Escalation ladders for support and coordinator departments (ADR 0017)'
+         FROM rule_sets WHERE version = (SELECT max(version) FROM rule_sets) AND NOT document ? 'supportEscalation'
+       RETURNING version`,
+      [JSON.stringify(DEFAULT_RULE_SET.supportEscalation)],
+    );
+    if (upgraded) {
+      const payload = { version: upgraded.version, comment: 'Escalation ladders for support and coordinator departments (ADR 0017)' };
+      await m.query(
+        `INSERT INTO occurrence_events (occurrence_id, type, actor, departments, payload) VALUES (NULL, 'RULE_SET_PUBLISHED', 'system', '{}', $1::jsonb)`,
+        [JSON.stringify(payload)],
+      );
+    }
     await m.query(
       `INSERT INTO operational_levels (scope, level, reason, set_by) VALUES ('CITY', 'NORMAL', 'initial', 'system')
        ON CONFLICT (scope) DO NOTHING`,

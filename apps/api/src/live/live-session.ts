@@ -30,6 +30,8 @@ export interface LiveSessionDeps {
   logger: Logger;
   replayLimit: number;
   bufferLimit: number;
+  /** The relay position this node has received every message up to (null before the first). */
+  relayedUpTo: () => EventPosition | null;
 }
 
 const REPLAY_PAGE = 500;
@@ -124,6 +126,11 @@ export class LiveSession {
     this.position = after;
     let replayed = 0;
     try {
+      if (await this.beyondHead(after)) {
+        if (gen !== this.generation) return this.superseded(replayed);
+        // Nothing would ever come (no event, no heartbeat): another database, or one restored from a backup.
+        return await this.reload(gen, replayed, 'position is beyond the head of the event log');
+      }
       for (;;) {
         const room = this.deps.replayLimit - replayed;
         const batch = await this.deps.log.readAfter(position, Math.min(REPLAY_PAGE, room + 1), this.departments);
@@ -164,6 +171,13 @@ export class LiveSession {
       this.deps.logger.warn(`live catch-up failed for ${this.socket.id}: ${(err as Error).message}`);
       return this.reload(gen, replayed, 'catch-up failed');
     }
+  }
+
+  /** True when `after` is newer than anything in the log (checked in the database only when newer than this node's relay position). */
+  private async beyondHead(after: EventPosition): Promise<boolean> {
+    const known = this.deps.relayedUpTo();
+    if (known && comparePositions(after, known) <= 0) return false;
+    return comparePositions(after, await this.deps.repo.head()) > 0;
   }
 
   private superseded(replayed: number): LiveResumeAck {

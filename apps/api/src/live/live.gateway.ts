@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
@@ -19,8 +18,10 @@ import {
 } from '@cgi/shared';
 import { CGI_ROLES, isDepartmentRole, type Actor } from '../auth/actor';
 import type { AccessTokenClaims } from '../auth/auth.guard';
+import { UserRevocationService } from '../auth/user-revocation.service';
 import { Env } from '../config/env';
 import { EventLogService } from '../events/event-log.service';
+import { clusterName } from '../redis/cluster-name';
 import { comparePositions, parsePosition, type EventPosition } from '../events/event-position';
 import { LiveFeedRepository } from './live-feed.repository';
 import type { LiveInterServerEvents, LiveRelayMessage, LiveSocketData } from './live-relay.message';
@@ -39,7 +40,7 @@ export const occurrenceRoom = (id: string): string => `occ:${id}`;
 /** An error the client gets as `connect_error` (message and `data` in the API's error shape). */
 class HandshakeError extends Error {
   constructor(
-    readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'VALIDATION_FAILED',
+    readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'VALIDATION_FAILED' | 'NOT_FOUND',
     message: string,
   ) {
     super(message);
@@ -66,6 +67,8 @@ export class LiveGateway implements OnApplicationBootstrap, OnModuleDestroy {
   /** The relay position this node has received every message up to (null before the first). */
   private upTo: EventPosition | null = null;
   private deps!: LiveSessionDeps;
+  private revocations?: UserRevocationService;
+  private stopRevocations?: () => void;
 
   constructor(
     private readonly env: Env,
@@ -80,12 +83,15 @@ export class LiveGateway implements OnApplicationBootstrap, OnModuleDestroy {
     // An application context (the demo seed, scripts) has no HTTP server: no sockets to serve.
     if (!this.http.httpAdapter) return;
     const jwt = this.moduleRef.get(JwtService, { strict: false });
+    const revocations = this.moduleRef.get(UserRevocationService, { strict: false });
+    this.revocations = revocations;
     this.deps = {
       log: this.log,
       repo: this.repo,
       logger: this.logger,
       replayLimit: this.env.LIVE_REPLAY_LIMIT,
       bufferLimit: this.env.LIVE_SOCKET_BUFFER_LIMIT,
+      relayedUpTo: () => this.upTo,
     };
     // Commands wait while Redis is away instead of failing: the adapter publishes without awaiting.
     this.pub = new Redis(this.env.REDIS_URL, { maxRetriesPerRequest: null });
@@ -93,9 +99,12 @@ export class LiveGateway implements OnApplicationBootstrap, OnModuleDestroy {
     const cluster = clusterName(this.env.DATABASE_URL);
     this.io = new Server(this.http.httpAdapter.getHttpServer(), {
       serveClient: false,
+      // A connection that joins no namespace (none but /live is served) is closed after this.
+      connectTimeout: 10_000,
       cors: { origin: this.env.CORS_ORIGINS ? this.env.CORS_ORIGINS.split(',').map((s) => s.trim()) : false, credentials: true },
       adapter: createAdapter(this.pub, { streamName: `${cluster}:stream`, channelPrefix: cluster, blockTimeInMs: 1000, onlyPlaintext: true }),
     });
+    this.refuseMainNamespace(this.io);
     const nsp: LiveNamespace = this.io.of(LIVE_NAMESPACE);
     this.nsp = nsp;
     nsp.use((socket, next) => {
@@ -108,11 +117,14 @@ export class LiveGateway implements OnApplicationBootstrap, OnModuleDestroy {
       );
     });
     nsp.on('connection', (socket) => this.onConnection(socket));
+    // A disabled user (on any node: UserRevocationService hears them all) loses their sockets on this node at once.
+    this.stopRevocations = revocations.onRevoked((userId) => this.disconnectUser(userId));
     nsp.on('relay:message', (m) => this.onRelayMessage(m));
   }
 
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
+    this.stopRevocations?.();
     for (const s of this.sessions.values()) s.close();
     this.sessions.clear();
     if (this.io) {
@@ -161,6 +173,7 @@ export class LiveGateway implements OnApplicationBootstrap, OnModuleDestroy {
     } catch {
       throw new HandshakeError('UNAUTHENTICATED', 'Invalid or expired token');
     }
+    if (this.revocations?.isRevoked(claims.sub)) throw new HandshakeError('UNAUTHENTICATED', 'This account is disabled');
     if (!FEED_ROLES.includes(claims.role)) throw new HandshakeError('FORBIDDEN', `Role ${claims.role} may not open the live feed`);
     if (isDepartmentRole({ ...claims, id: claims.sub }) && !claims.department) {
       throw new HandshakeError('FORBIDDEN', 'A department role needs a department');
@@ -174,8 +187,36 @@ export class LiveGateway implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /**
+   * The main namespace `/` serves nothing: refused (connect_error, `data.code` NOT_FOUND), and the
+   * connection closed once the refusal is written unless it also holds a /live socket.
+   */
+  private refuseMainNamespace(io: Server): void {
+    io.of('/').use((socket, next) => {
+      const e = new HandshakeError('NOT_FOUND', `Only the ${LIVE_NAMESPACE} namespace is served`);
+      next(Object.assign(new Error(e.message), { data: e.data }));
+      const conn = socket.conn;
+      setImmediate(() => {
+        const live = [...(this.nsp?.sockets.values() ?? [])].some((s) => s.conn === conn);
+        if (!live) conn.close();
+      });
+    });
+  }
+
+  /** Closes this node's sockets of the user (each node does it for its own). */
+  private disconnectUser(userId: string): void {
+    for (const s of this.sessions.values()) {
+      if (s.actor.id === userId) s.socket.disconnect(true);
+    }
+  }
+
   private onConnection(socket: LiveSocket): void {
     const actor = socket.data.actor;
+    if (this.revocations?.isRevoked(actor.id)) {
+      // Disabled between the handshake's check and now.
+      socket.disconnect(true);
+      return;
+    }
     const session = new LiveSession(socket, actor, this.upTo, this.deps);
     this.sessions.set(socket.id, session);
     void socket.join(isDepartmentRole(actor) ? departmentRoom(actor.department!) : CGI_ROOM);
@@ -243,10 +284,3 @@ export class LiveGateway implements OnApplicationBootstrap, OnModuleDestroy {
 }
 
 const fmt = (p: EventPosition): string => `${p.txId}.${p.seq}`;
-
-/** One Redis channel/stream per database: API nodes of one deployment talk, others (tests, other sites) do not. */
-function clusterName(databaseUrl: string): string {
-  const u = new URL(databaseUrl);
-  const id = createHash('sha256').update(`${u.hostname}:${u.port}${u.pathname}`).digest('hex').slice(0, 12);
-  return `cgi-live:${id}`;
-}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { computeDeadlines, escalationTriggers } from '@cgi/domain';
+import { assignmentTriggers, computeDeadlines } from '@cgi/domain';
 import type { AssignmentRole, DeadlineKind, Department, EscalationLevel, Priority, RoutingDecision, RoutingOverride, RuleSetDocument } from '@cgi/shared';
 import { Env } from '../config/env';
 import { effectiveRouting, plannedAssignments } from './assignment-planner';
@@ -8,6 +8,8 @@ import { effectiveRouting, plannedAssignments } from './assignment-planner';
 /** An escalation deadline to write: the escalation worker fires it when due. */
 export interface NewDeadline {
   department: Department;
+  /** Whose ladder: the lead's (governance.md §6) or a support / coordinator department's (ADR 0017). */
+  role: AssignmentRole;
   kind: DeadlineKind;
   level: EscalationLevel;
   dueAt: Date;
@@ -25,8 +27,9 @@ export interface NewDispatch {
 export type DeadlineStop = 'MET' | 'SUPERSEDED' | 'RELEASED';
 
 /**
- * Writes the per-department assignments and their deadlines, frozen at dispatch, and the lead
- * department's escalation deadlines (governance.md §6) that the escalation worker fires.
+ * Writes the per-department assignments and their deadlines, frozen at dispatch, and every
+ * assignment's escalation deadlines that the escalation worker fires: the lead's ladder
+ * (governance.md §6) and each support and coordinator department's own (ADR 0017).
  */
 @Injectable()
 export class AssignmentWriter {
@@ -77,16 +80,17 @@ export class AssignmentWriter {
       `UPDATE occurrences SET lead_department = $2, priority = $3 WHERE id = $1`,
       [occurrenceId, effective.lead, effective.priority],
     );
-    const [lead]: Array<{ assigned_at: Date }> = await m.query(
-      `SELECT assigned_at FROM occurrence_assignments WHERE occurrence_id = $1 AND department = $2`,
-      [occurrenceId, effective.lead],
+    const assigned: Array<{ department: Department; role: AssignmentRole; assigned_at: Date }> = await m.query(
+      `SELECT department, role, assigned_at FROM occurrence_assignments WHERE occurrence_id = $1 AND state <> 'RELEASED'`,
+      [occurrenceId],
     );
-    await this.writeEscalationDeadlines(m, occurrenceId, effective.lead, effective.priority, doc, lead.assigned_at, now);
+    const rows = assigned.flatMap((a) => this.deadlineRows(a.department, a.role, effective.priority, doc, a.assigned_at));
+    await this.writeEscalationDeadlines(m, occurrenceId, rows, now);
     return planned.map((a) => a.department).sort();
   }
 
   /**
-   * The assignments and the lead's escalation deadlines of an occurrence dispatched at intake:
+   * The assignments and their escalation deadlines of an occurrence dispatched at intake:
    * nothing to release or supersede, so the intake writes them in its own single statement.
    */
   planNew(routing: RoutingDecision, doc: RuleSetDocument, now: Date): NewDispatch {
@@ -97,7 +101,7 @@ export class AssignmentWriter {
       departments: planned.map((a) => a.department).sort(),
       assignments: planned.map((a) => ({ department: a.department, role: a.role })),
       due,
-      deadlines: this.deadlineRows(effective.lead, effective.priority, doc, now),
+      deadlines: planned.flatMap((a) => this.deadlineRows(a.department, a.role, effective.priority, doc, now)),
     };
   }
 
@@ -131,41 +135,35 @@ export class AssignmentWriter {
   }
 
   /**
-   * The escalation ladder of the lead department, run from its assignment: pending rows that no
-   * longer match (another lead, restarted clocks) are superseded; rows already written (pending,
-   * fired or met) are kept as they are, so a re-dispatch that keeps the clocks changes nothing.
+   * The escalation ladders of the assignments, each run from its own assignment: pending rows that
+   * no longer match (another lead, a department released or in another role, restarted clocks) are
+   * superseded; rows already written (pending, fired or met) are kept as they are, so a re-dispatch
+   * that keeps the clocks changes nothing, and each rung is written once per assignment.
    */
-  private async writeEscalationDeadlines(
-    m: EntityManager,
-    occurrenceId: string,
-    lead: Department,
-    priority: Priority,
-    doc: RuleSetDocument,
-    assignedAt: Date,
-    now: Date,
-    supersede = true,
-  ): Promise<void> {
-    const rows = this.deadlineRows(lead, priority, doc, assignedAt);
-    const columns = [rows.map((r) => r.department), rows.map((r) => r.kind), rows.map((r) => r.level), rows.map((r) => r.dueAt)];
-    if (supersede) await m.query(
-      `UPDATE escalation_deadlines SET cancelled_at = $6, outcome = 'SUPERSEDED'
+  private async writeEscalationDeadlines(m: EntityManager, occurrenceId: string, rows: NewDeadline[], now: Date): Promise<void> {
+    const columns = [
+      rows.map((r) => r.department), rows.map((r) => r.role), rows.map((r) => r.kind), rows.map((r) => r.level), rows.map((r) => r.dueAt),
+    ];
+    await m.query(
+      `UPDATE escalation_deadlines SET cancelled_at = $7, outcome = 'SUPERSEDED'
         WHERE occurrence_id = $1 AND fired_at IS NULL AND cancelled_at IS NULL
-          AND (department, kind, level, due_at) NOT IN (
-            SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]))`,
+          AND (department, role, kind, level, due_at) NOT IN (
+            SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]))`,
       [occurrenceId, ...columns, now],
     );
     await m.query(
-      `INSERT INTO escalation_deadlines (occurrence_id, department, kind, level, due_at)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[])
+      `INSERT INTO escalation_deadlines (occurrence_id, department, role, kind, level, due_at)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
        ON CONFLICT DO NOTHING`,
       [occurrenceId, ...columns],
     );
   }
 
-  /** The lead's escalation ladder from its assignment (governance.md §6), scaled for tests. */
-  private deadlineRows(lead: Department, priority: Priority, doc: RuleSetDocument, assignedAt: Date): NewDeadline[] {
-    return escalationTriggers(assignedAt, priority, doc).map((t) => ({
-      department: lead,
+  /** One assignment's escalation ladder from its assignment, by its role, scaled for tests. */
+  private deadlineRows(department: Department, role: AssignmentRole, priority: Priority, doc: RuleSetDocument, assignedAt: Date): NewDeadline[] {
+    return assignmentTriggers(role, assignedAt, priority, doc).map((t) => ({
+      department,
+      role,
       kind: t.kind,
       level: t.level,
       dueAt: this.scale(assignedAt, t.dueAt),

@@ -155,7 +155,8 @@ export class OccurrenceCommandsService {
           WHERE occurrence_id = $1 AND department = $2`,
         [occ.id, department, now, by],
       );
-      if (isLead) await this.assignments.stopDeadlines(m, occ.id, department, ['ACKNOWLEDGE'], 'MET', now);
+      // Its own ladder stops, lead or support (ADR 0017); the other departments' run on.
+      await this.assignments.stopDeadlines(m, occ.id, department, ['ACKNOWLEDGE'], 'MET', now);
       return { status, events: [{ type: 'ACKNOWLEDGED', payload: { department, lead: isLead } }] };
     });
   }
@@ -174,7 +175,7 @@ export class OccurrenceCommandsService {
           WHERE occurrence_id = $1 AND department = $2`,
         [occ.id, department, now, by],
       );
-      if (isLead) await this.assignments.stopDeadlines(m, occ.id, department, ['ACKNOWLEDGE', 'ON_SCENE'], 'MET', now);
+      await this.assignments.stopDeadlines(m, occ.id, department, ['ACKNOWLEDGE', 'ON_SCENE'], 'MET', now);
       return { status, events: [{ type: 'ON_SCENE', payload: { department, lead: isLead } }] };
     });
   }

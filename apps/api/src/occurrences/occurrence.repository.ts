@@ -218,12 +218,13 @@ export class OccurrenceRepository {
           JOIN occ ON occ.id = x.occurrence_id
         RETURNING *),
       deadlines AS (
-        INSERT INTO escalation_deadlines (occurrence_id, department, kind, level, due_at)
-        SELECT occ.id, x.department, x.kind, x.level, x.due_at
+        INSERT INTO escalation_deadlines (occurrence_id, department, role, kind, level, due_at)
+        SELECT occ.id, x.department, x.role, x.kind, x.level, x.due_at
           FROM unnest(${p(deadlines.map((x) => x.n.id))}::uuid[], ${p(deadlines.map((x) => x.d.department))}::text[],
+                      ${p(deadlines.map((x) => x.d.role))}::text[],
                       ${p(deadlines.map((x) => x.d.kind))}::text[], ${p(deadlines.map((x) => x.d.level))}::text[],
                       ${p(deadlines.map((x) => x.d.dueAt))}::timestamptz[])
-               AS x(occurrence_id, department, kind, level, due_at)
+               AS x(occurrence_id, department, role, kind, level, due_at)
           JOIN occ ON occ.id = x.occurrence_id),
       e AS (${insertEventsSql(items.flatMap((n) => n.events), p, 'RETURNING *')})
       SELECT ${viewColumns('occ')},

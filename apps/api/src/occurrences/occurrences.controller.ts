@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { OccurrenceDetail, OccurrenceView, Page, RoutingDecision } from '@cgi/shared';
@@ -12,12 +12,13 @@ import { actingDepartment } from './occurrence-access';
 import { OccurrenceCommandsService } from './occurrence-commands.service';
 import { OccurrenceIntakeService } from './occurrence-intake.service';
 import { OccurrenceQueriesService } from './occurrence-queries.service';
+import { UuidParam } from '../common/uuid-param';
 
 const CGI = ['CGI_OPERATOR', 'CGI_SUPERVISOR'] as const;
 const DEPARTMENT_OR_CGI = ['CGI_OPERATOR', 'CGI_SUPERVISOR', 'DEPARTMENT_AGENT', 'DEPARTMENT_SUPERVISOR'] as const;
 /** An Idempotency-Key header's value (ADR 0014). */
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
-const Id = (): ParameterDecorator => Param('id', new ParseUUIDPipe({ version: '4' }));
+const Id = (): ParameterDecorator => UuidParam('id');
 
 @ApiTags('occurrences')
 @ApiBearerAuth()

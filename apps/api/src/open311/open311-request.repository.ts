@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { open311Status } from '@cgi/domain';
+import { coarseCoordinate, open311Status, streetOf } from '@cgi/domain';
 import type { OccurrenceStatus } from '@cgi/shared';
 import { w3Date } from './open311-format';
 
@@ -38,6 +38,8 @@ interface RequestRow {
   media_url: string | null;
   address_id: string | null;
   service_notice: string | null;
+  api_key_id: string | null;
+  description_public_at: Date | null;
   effective_status: OccurrenceStatus;
   agency: string | null;
   updated_at: Date;
@@ -60,12 +62,17 @@ const CLOSED_SQL = `('RESOLVED','CLOSED','CANCELLED')`;
  * Reads citizen reports as Open311 requests. A linked duplicate (MERGED, parent_id set) shows
  * its parent's status, notes for citizens, lead department and resolve deadline: the citizen
  * follows the occurrence that is being worked on.
+ *
+ * What the citizen wrote is theirs (ADR 0020): the description, the photo, the address id and
+ * the house-level location go only to the API key that sent the report, or to everyone once the
+ * CGI has marked the report public. Everyone else gets the street (`streetOf`) and coordinates
+ * rounded to 0.001° (`coarseCoordinate`); the service, status, public notes and dates as they are.
  */
 @Injectable()
 export class Open311RequestRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  async find(filter: RequestFilter, names: Map<string, string>, m: EntityManager = this.ds.manager): Promise<Open311Request[]> {
+  async find(filter: RequestFilter, names: Map<string, string>, readerKeyId: string | null, m: EntityManager = this.ds.manager): Promise<Open311Request[]> {
     const where: string[] = [`o.source = 'CITIZEN'`];
     const params: unknown[] = [];
     const p = (v: unknown): string => {
@@ -85,7 +92,7 @@ export class Open311RequestRepository {
     const rows: RequestRow[] = await m.query(
       `SELECT o.id, o.reference, o.category, o.description, o.address, o.created_at,
               ST_Y(o.location::geometry) AS lat, ST_X(o.location::geometry) AS lon,
-              r.media_url, r.address_id, r.service_notice,
+              r.media_url, r.address_id, r.service_notice, r.api_key_id, o.description_public_at,
               e.status AS effective_status, d.name AS agency,
               greatest(o.updated_at, e.updated_at) AS updated_at,
               a.resolve_due_at, n.note AS status_notes
@@ -108,24 +115,27 @@ export class Open311RequestRepository {
         LIMIT ${p(filter.limit)}`,
       params,
     );
-    return rows.map((r) => ({
-      service_request_id: r.reference,
-      status: open311Status(r.effective_status),
-      status_notes: r.status_notes,
-      service_name: names.get(r.category) ?? null,
-      service_code: r.category,
-      description: r.description,
-      agency_responsible: r.agency,
-      service_notice: r.service_notice,
-      requested_datetime: w3Date(r.created_at)!,
-      updated_datetime: w3Date(r.updated_at),
-      expected_datetime: w3Date(r.resolve_due_at),
-      address: r.address,
-      address_id: r.address_id,
-      zipcode: null,
-      lat: Number(r.lat),
-      long: Number(r.lon),
-      media_url: r.media_url,
-    }));
+    return rows.map((r) => {
+      const whole = r.description_public_at !== null || (readerKeyId !== null && r.api_key_id === readerKeyId);
+      return {
+        service_request_id: r.reference,
+        status: open311Status(r.effective_status),
+        status_notes: r.status_notes,
+        service_name: names.get(r.category) ?? null,
+        service_code: r.category,
+        description: whole ? r.description : null,
+        agency_responsible: r.agency,
+        service_notice: r.service_notice,
+        requested_datetime: w3Date(r.created_at)!,
+        updated_datetime: w3Date(r.updated_at),
+        expected_datetime: w3Date(r.resolve_due_at),
+        address: whole ? r.address : streetOf(r.address),
+        address_id: whole ? r.address_id : null,
+        zipcode: null,
+        lat: whole ? Number(r.lat) : coarseCoordinate(Number(r.lat)),
+        long: whole ? Number(r.lon) : coarseCoordinate(Number(r.lon)),
+        media_url: whole ? r.media_url : null,
+      };
+    });
   }
 }

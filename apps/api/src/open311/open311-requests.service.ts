@@ -18,6 +18,9 @@ import { newStatusToken } from './status-page/status-token';
 /** Form-encoded or query parameters, as Fastify parses them (repeated keys become arrays). */
 export type Params = Record<string, string | string[] | undefined>;
 
+/** Who reads requests: the integration client of the `api_key` given, or null for the public. */
+export type Reader = Actor | null;
+
 export interface CreatedRequest {
   service_request_id: string;
   service_notice: string;
@@ -35,13 +38,34 @@ const PHONE = /^\+?[0-9 ]{6,20}$/;
 
 /** A single text parameter; "optional" means empty is the same as absent (GeoReport v2 "Definitions"). */
 function text(params: Params, name: string, errors: string[]): string | undefined {
-  const v = params[name];
+  const v: unknown = params[name];
   if (Array.isArray(v)) {
     errors.push(`${name}: give one value`);
     return undefined;
   }
-  const t = v?.trim();
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') {
+    errors.push(`${name}: must be text`);
+    return undefined;
+  }
+  if (v.includes('\u0000')) {
+    if (!errors.some((e) => e.startsWith(`${name}:`))) errors.push(`${name}: must not contain a NUL character`);
+    return undefined;
+  }
+  const t = v.trim();
   return t ? t : undefined;
+}
+
+/**
+ * Every parameter holding a NUL character (PostgreSQL cannot store it in text), named: refused
+ * with 400 before anything is looked up or stored, like the REST intake does.
+ */
+function nulParameters(params: Params): string[] {
+  return Object.entries(params).flatMap(([name, v]) => {
+    const values: unknown[] = Array.isArray(v) ? v : [v];
+    if (!values.some((x) => typeof x === 'string' && x.includes('\u0000'))) return [];
+    return [`${name.includes('\u0000') ? 'body' : name}: must not contain a NUL character`];
+  });
 }
 
 function maxLength(value: string | undefined, name: string, max: number, errors: string[]): void {
@@ -67,18 +91,35 @@ export class Open311RequestsService {
   async client(params: Params): Promise<Actor> {
     const key = typeof params.api_key === 'string' ? params.api_key.trim() : '';
     if (!key) throw Open311Exception.forbidden('api_key: missing; an integration client\'s API key is required');
+    if (key.includes('\u0000')) throw Open311Exception.forbidden('api_key: invalid or revoked');
     const actor = await this.apiKeys.authenticate(key);
     if (!actor) throw Open311Exception.forbidden('api_key: invalid or revoked');
     await this.limits.hit('apiKey', actor.id);
     return actor;
   }
 
-  async create(params: Params): Promise<CreatedRequest> {
+  /**
+   * Who reads: GET takes `api_key` optionally (GeoReport v2); with one, it must be valid (403), and
+   * that client sees its own reports whole (ADR 0020).
+   */
+  async reader(params: Params): Promise<Reader> {
+    const key = params.api_key;
+    if (key === undefined || key === '') return null;
+    return this.client(params);
+  }
+
+  /**
+   * Creates a request; with an Idempotency-Key already used by this API key, stores nothing and
+   * answers the request stored then (ADR 0014), with a fresh status link (see `replayed`).
+   */
+  async create(params: Params, idempotencyKey?: string): Promise<{ created: CreatedRequest; replayed: boolean }> {
     const actor = await this.client(params);
     if (!actor.scopes?.includes(CREATE_SCOPE)) throw Open311Exception.forbidden(`api_key: lacks the scope ${CREATE_SCOPE}`);
+    const nul = nulParameters(params);
+    if (nul.length > 0) throw Open311Exception.badRequest(...nul);
     const errors: string[] = [];
     const serviceCode = text(params, 'service_code', errors);
-    if (!serviceCode) throw Open311Exception.badRequest('service_code: is required');
+    if (!serviceCode) throw Open311Exception.badRequest(errors.find((e) => e.startsWith('service_code:')) ?? 'service_code: is required');
     const category = await this.services.category(serviceCode);
 
     const lat = this.coordinate(params, 'lat', -90, 90, errors);
@@ -148,6 +189,7 @@ export class Open311RequestsService {
       },
       actor,
       {
+        idempotencyKey,
         within: async (m, created) => {
           notice = created.linkedTo
             ? `Esta situação já é conhecida: a CGI está a tratá-la na ocorrência ${created.linkedTo.reference}. ` +
@@ -162,23 +204,49 @@ export class Open311RequestsService {
         },
       },
     );
+    if (result.replayed) return { created: await this.replayed(result.occurrence), replayed: true };
     const reference = result.occurrence.reference;
     return {
-      service_request_id: reference,
-      service_notice: notice,
-      account_id: accountId ?? null,
-      status_url: `${this.env.PUBLIC_BASE_URL.replace(/\/$/, '')}/status/${encodeURIComponent(reference)}?token=${status.token}`,
+      created: { service_request_id: reference, service_notice: notice, account_id: accountId ?? null, status_url: this.statusUrl(reference, status.token) },
+      replayed: false,
     };
   }
 
-  async one(reference: string): Promise<Open311Request> {
+  /**
+   * The answer to a retried POST: the request as the first answer gave it. The status page's secret
+   * is kept only hashed, so the retry gets a new one and the first link (which the client never
+   * received) stops working.
+   */
+  private async replayed(occurrence: { id: string; reference: string }): Promise<CreatedRequest> {
+    const status = newStatusToken();
+    const rows: Array<{ service_notice: string | null; account_id: string | null }> = await this.ds.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO status_page_tokens (occurrence_id, token_hash) VALUES ($1, $2)
+         ON CONFLICT (occurrence_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = now()`,
+        [occurrence.id, status.hash],
+      );
+      return m.query(`SELECT service_notice, account_id FROM open311_requests WHERE occurrence_id = $1`, [occurrence.id]);
+    });
+    return {
+      service_request_id: occurrence.reference,
+      service_notice: rows[0]?.service_notice ?? `Pedido ${occurrence.reference} registado; a CGI vai analisá-lo e encaminhá-lo para o serviço responsável.`,
+      account_id: rows[0]?.account_id ?? null,
+      status_url: this.statusUrl(occurrence.reference, status.token),
+    };
+  }
+
+  private statusUrl(reference: string, token: string): string {
+    return `${this.env.PUBLIC_BASE_URL.replace(/\/$/, '')}/status/${encodeURIComponent(reference)}?token=${token}`;
+  }
+
+  async one(reference: string, reader: Reader): Promise<Open311Request> {
     if (!REFERENCE.test(reference)) throw Open311Exception.notFound(`service_request_id: ${reference} not found`);
-    const [found] = await this.requests.find({ references: [reference], limit: 1 }, await this.names());
+    const [found] = await this.requests.find({ references: [reference], limit: 1 }, await this.names(), reader?.id ?? null);
     if (!found) throw Open311Exception.notFound(`service_request_id: ${reference} not found`);
     return found;
   }
 
-  async search(params: Params): Promise<Open311Request[]> {
+  async search(params: Params, reader: Reader): Promise<Open311Request[]> {
     const errors: string[] = [];
     const ids = text(params, 'service_request_id', errors);
     const filter: RequestFilter = { limit: MAX_RESULTS };
@@ -215,7 +283,7 @@ export class Open311RequestsService {
       filter.to = to;
     }
     if (errors.length > 0) throw Open311Exception.badRequest(...errors);
-    return this.requests.find(filter, await this.names());
+    return this.requests.find(filter, await this.names(), reader?.id ?? null);
   }
 
   /** Service names of the rule set in force (Portuguese), by code. */

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { serviceAttributes } from '@cgi/domain';
 import type { CategoryRule, Department } from '@cgi/shared';
 import { RuleSetService } from '../rules/rule-set.service';
@@ -28,7 +30,10 @@ export interface Open311Service {
 /** The citizen-facing part of the rule set in force, as Open311 services. */
 @Injectable()
 export class Open311ServicesService {
-  constructor(private readonly rules: RuleSetService) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly rules: RuleSetService,
+  ) {}
 
   async citizenCategories(): Promise<CategoryRule[]> {
     const { document } = await this.rules.active();
@@ -54,8 +59,20 @@ export class Open311ServicesService {
     }));
   }
 
+  /**
+   * The definition of every code GET requests can show: a citizen-facing service (with its
+   * attributes), and also a code only the CGI's triage gives or a rule set no longer has (a
+   * reclassified report, "FIRE_VEGETATION"): defined without attributes, as POST does not take it.
+   */
   async definition(code: string): Promise<{ json: unknown; xml: XmlNode }> {
-    const attributes = serviceAttributes(await this.category(code)).map(({ flag: _flag, ...a }) => a);
+    const citizen = (await this.citizenCategories()).find((c) => c.code === code);
+    if (!citizen) {
+      const shown: unknown[] = /^[A-Z][A-Z0-9_]{1,39}$/.test(code)
+        ? await this.ds.query(`SELECT 1 FROM occurrences WHERE category = $1 AND source = 'CITIZEN' LIMIT 1`, [code])
+        : [];
+      if (shown.length === 0) throw Open311Exception.notFound(`service_code: ${code} not found`);
+    }
+    const attributes = (citizen ? serviceAttributes(citizen) : []).map(({ flag: _flag, ...a }) => a);
     const json = { service_code: code, attributes };
     const xml: XmlNode = {
       service_definition: {

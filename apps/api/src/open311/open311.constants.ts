@@ -7,3 +7,7 @@ export const MAX_RANGE_DAYS = 90;
 export const MAX_RESULTS = 1000;
 /** GeoReport v2: description is free text limited to 4,000 characters. */
 export const MAX_DESCRIPTION = 4000;
+/** POST bodies are form-encoded (GeoReport v2 "Format sent"); JSON and other bodies are refused with 415. */
+export const FORM_ONLY = 'POST bodies must be application/x-www-form-urlencoded (GeoReport v2)';
+/** An Idempotency-Key header's value, as on the REST intake (ADR 0014). */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;

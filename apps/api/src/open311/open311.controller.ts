@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
 import { Env } from '../config/env';
 import { CallbackWebhookService } from './callbacks/callback-webhook.service';
-import { JURISDICTION_ID } from './open311.constants';
+import { FORM_ONLY, IDEMPOTENCY_KEY, JURISDICTION_ID } from './open311.constants';
 import { Open311Exception } from './open311.exception';
 import { parseFormat, send, type XmlNode } from './open311-format';
 import type { Open311Request } from './open311-request.repository';
@@ -70,29 +70,44 @@ export class Open311Controller {
     send(reply, 200, format, json, xml);
   }
 
+  /**
+   * Extension: an `Idempotency-Key` header (as on the REST intake, ADR 0014, scoped by the API
+   * key) makes a retry after a lost answer safe: the request is stored once and the retry gets
+   * its service_request_id, with `Idempotent-Replayed: true`.
+   */
   @Post('requests.:format')
   async create(@Param('format') raw: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const format = parseFormat(raw);
     const params = this.params(req);
     this.jurisdiction(params);
-    const created = await this.requests.create(params);
+    const idempotencyKey = req.headers['idempotency-key'];
+    if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey))) {
+      throw Open311Exception.badRequest('Idempotency-Key: must be 1 to 255 visible ASCII characters');
+    }
+    const { created, replayed } = await this.requests.create(params, idempotencyKey);
+    if (replayed) void reply.header('idempotent-replayed', 'true');
     send(reply, 201, format, [created], requestsXml([created as unknown as Record<string, unknown>]));
   }
 
+  /**
+   * Anyone may read requests; a report's description, photo and house-level location only go to
+   * the API key that sent it, or to everyone once the CGI has made it public (ADR 0020).
+   */
   @Get('requests.:format')
   async search(@Param('format') raw: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const format = parseFormat(raw);
     const params = req.query as Params;
     this.jurisdiction(params);
-    const found = await this.requests.search(params);
+    const found = await this.requests.search(params, await this.requests.reader(params));
     send(reply, 200, format, found, requestsXml(found as unknown as Array<Record<string, unknown>>));
   }
 
   @Get('requests/:id.:format')
   async one(@Param('id') id: string, @Param('format') raw: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const format = parseFormat(raw);
-    this.jurisdiction(req.query as Params);
-    const found: Open311Request = await this.requests.one(id);
+    const params = req.query as Params;
+    this.jurisdiction(params);
+    const found: Open311Request = await this.requests.one(id, await this.requests.reader(params));
     send(reply, 200, format, [found], requestsXml([found as unknown as Record<string, unknown>]));
   }
 
@@ -130,9 +145,18 @@ export class Open311Controller {
     send(reply, 200, format, found ? [found] : [], { callbacks: { callback: found ? [found] : [] } });
   }
 
-  /** POST parameters: the form-encoded body, and the query string (clients put api_key in either). */
+  /**
+   * POST parameters: the form-encoded body, and the query string (clients put api_key in either).
+   * Any other body (JSON, text) is refused with 415 rather than read as something it is not.
+   */
   private params(req: FastifyRequest): Params {
-    const body = req.body && typeof req.body === 'object' ? (req.body as Params) : {};
+    if (req.body !== undefined && req.body !== null) {
+      const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      if (type !== 'application/x-www-form-urlencoded' || typeof req.body !== 'object') {
+        throw new Open311Exception(415, [{ code: 415, description: `content-type: ${FORM_ONLY}` }]);
+      }
+    }
+    const body = (req.body ?? {}) as Params;
     return { ...(req.query as Params), ...body };
   }
 

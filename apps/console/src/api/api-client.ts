@@ -1,4 +1,4 @@
-import type { ApiError, Department, FieldError, Role } from '@cgi/shared';
+import type { ApiError, Department, FieldError, ReportPublication, Role } from '@cgi/shared';
 
 export interface SessionUser {
   id: string;
@@ -170,4 +170,17 @@ export async function fetchAllPages<T>(api: ApiClient, path: string, query: Reco
     cursor = page.nextCursor;
   } while (cursor && items.length < max);
   return items;
+}
+
+/** The roles the API lets read and set a citizen report's publication (ADR 0020): CGI operators and supervisors. */
+export const REPORT_PUBLICATION_ROLES: readonly Role[] = ['CGI_OPERATOR', 'CGI_SUPERVISOR'];
+
+/** Whether Open311 shows the public a citizen report's own words (`GET /occurrences/{id}/publication`). */
+export function getReportPublication(api: ApiClient, occurrenceId: string): Promise<ReportPublication> {
+  return api.get<ReportPublication>(`/occurrences/${occurrenceId}/publication`);
+}
+
+/** Makes a citizen report's description, photo and exact location public on Open311, or withdraws them (audited). */
+export function setReportPublication(api: ApiClient, occurrenceId: string, descriptionPublic: boolean): Promise<ReportPublication> {
+  return api.post<ReportPublication>(`/occurrences/${occurrenceId}/publication`, { descriptionPublic });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assignment, occurrence } from '../testing/fixtures';
-import { byUrgency, formatCountdown, mostUrgent, nextDeadline, sortByUrgency } from './urgency';
+import { byUrgency, escalatedAssignments, formatCountdown, mostUrgent, nextDeadline, sortByUrgency } from './urgency';
 
 describe('urgency', () => {
   it('puts L3 first, then escalation, priority and the nearest deadline', () => {
@@ -38,5 +38,19 @@ describe('urgency', () => {
     expect(formatCountdown(125_000)).toBe('02:05');
     expect(formatCountdown(-61_000)).toBe('-01:01');
     expect(formatCountdown(3_726_000)).toBe('1:02:06');
+  });
+
+  it('escalatedAssignments: the departments whose own ladder escalated, highest first, then lead, coordinator, support; released ones left out', () => {
+    const o = occurrence({
+      assignments: [
+        assignment({ department: 'POLICE', role: 'SUPPORT', escalationLevel: 'L1' }),
+        assignment({ department: 'ENVIRONMENT', role: 'SUPPORT', escalationLevel: 'L0' }),
+        assignment({ department: 'MOBILITY', role: 'SUPPORT', escalationLevel: 'L2', state: 'RELEASED' }),
+        assignment({ department: 'FIRE', role: 'SUPPORT', escalationLevel: 'L2' }),
+        assignment({ department: 'CIVIL_PROTECTION', role: 'LEAD', escalationLevel: 'L1' }),
+      ],
+    });
+    expect(escalatedAssignments(o).map((a) => `${a.department} ${a.escalationLevel}`)).toEqual(['FIRE L2', 'CIVIL_PROTECTION L1', 'POLICE L1']);
+    expect(escalatedAssignments(occurrence())).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { AssignmentView, Department, DeadlineKind, EscalationLevel, OccurrenceView, Priority } from '@cgi/shared';
+import type { AssignmentRole, AssignmentView, Department, DeadlineKind, EscalationLevel, OccurrenceView, Priority } from '@cgi/shared';
 
 export interface NextDeadline {
   kind: DeadlineKind;
@@ -25,6 +25,18 @@ export function nextDeadline(o: OccurrenceView, department?: Department | null):
 }
 
 const LEVEL_RANK: Record<EscalationLevel, number> = { L0: 0, L1: 1, L2: 2, L3: 3 };
+const ROLE_RANK: Record<AssignmentRole, number> = { LEAD: 0, COORDINATOR: 1, SUPPORT: 2 };
+
+/**
+ * The departments whose own ladder escalated (ADR 0017): the active assignments above L0, highest
+ * level first, then lead, coordinator, support. Which department missed its deadline, not only
+ * that the occurrence escalated.
+ */
+export function escalatedAssignments(o: OccurrenceView): AssignmentView[] {
+  return o.assignments
+    .filter((a) => ACTIVE(a) && a.escalationLevel !== 'L0')
+    .sort((a, b) => LEVEL_RANK[b.escalationLevel] - LEVEL_RANK[a.escalationLevel] || ROLE_RANK[a.role] - ROLE_RANK[b.role] || a.department.localeCompare(b.department));
+}
 const PRIORITY_RANK: Record<Priority, number> = { P1: 1, P2: 2, P3: 3, P4: 4 };
 
 export function levelRank(l: EscalationLevel): number {

@@ -66,4 +66,30 @@ describe('DepartmentView', () => {
     expect(await screen.findByRole('status')).toHaveTextContent('OC-NEW');
     expect(screen.getAllByTestId('assignment-card')).toHaveLength(1);
   });
+
+  it("shows the department's own escalation (a support department that did not acknowledge), not another department's", () => {
+    const store = new OccurrenceStore(syncSchedule);
+    const o = occurrence({
+      reference: 'OC-FIRE',
+      lead: 'FIRE',
+      escalationLevel: 'L3',
+      assignments: [
+        assignment({ department: 'FIRE', role: 'LEAD', escalationLevel: 'L3' }),
+        assignment({ department: 'POLICE', role: 'SUPPORT', escalationLevel: 'L2' }),
+        assignment({ department: 'CIVIL_PROTECTION', role: 'COORDINATOR', state: 'ACKNOWLEDGED' }),
+      ],
+    });
+    store.finishSnapshot([o]);
+    const police = renderWithConsole(<DepartmentView api={fakeApi()} department="POLICE" />, { api: fakeApi(), store });
+    const card = screen.getByTestId('assignment-card');
+    expect(within(card).getByTestId('own-escalation')).toHaveTextContent('▲ L2 · Escalado: este departamento não cumpriu o prazo');
+    expect(within(card).getByTestId('own-escalation').className).toContain('card__escalated--l2');
+    expect(card).toHaveTextContent('Apoio');
+    police.unmount();
+
+    renderWithConsole(<DepartmentView api={fakeApi()} department="CIVIL_PROTECTION" />, { api: fakeApi(), store });
+    const coordinating = screen.getByTestId('assignment-card');
+    expect(within(coordinating).queryByTestId('own-escalation')).toBeNull();
+    expect(coordinating).toHaveTextContent('Coordenação');
+  });
 });

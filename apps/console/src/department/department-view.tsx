@@ -83,9 +83,14 @@ function AssignmentCard({ api, occurrence: o, department, now, onDone }: { api: 
         <Countdown occurrence={o} department={department} now={now} />
       </div>
       <p className="card__meta">
-        <span>{o.reference}</span> · <span data-testid="card-status">{label(STATUS_LABELS, a?.state ?? o.status)}</span> · {a?.role === 'LEAD' ? t('lead') : t('support')} · {o.location.address ?? o.location.parishName ?? ''} ·{' '}
+        <span>{o.reference}</span> · <span data-testid="card-status">{label(STATUS_LABELS, a?.state ?? o.status)}</span> · {a?.role === 'LEAD' ? t('lead') : a?.role === 'COORDINATOR' ? t('coordinator') : t('support')} · {o.location.address ?? o.location.parishName ?? ''} ·{' '}
         {t('createdAt')} {time(o.createdAt)}
       </p>
+      {a && a.escalationLevel !== 'L0' ? (
+        <p className={`card__escalated card__escalated--${a.escalationLevel.toLowerCase()}`} data-testid="own-escalation">
+          ▲ {a.escalationLevel} · {t('ownEscalation')}
+        </p>
+      ) : null}
       <p className="card__desc">{o.description}</p>
       <div className="card__actions">
         {a?.state === 'PENDING' ? (

@@ -14,6 +14,8 @@ export interface I18n {
   category: (code: string) => string;
   /** Formats a date-time as HH:mm:ss in Lisbon time. */
   time: (iso: string) => string;
+  /** Formats a date-time as a short date and HH:mm in Lisbon time. */
+  dateTime: (iso: string) => string;
 }
 
 const DICTS: Record<Lang, Dictionary> = { pt, en };
@@ -35,6 +37,7 @@ export function I18nProvider({ children, lang: forced, categoryNames = {} }: { c
   const value = useMemo<I18n>(() => {
     const dict = DICTS[lang];
     const fmt = new Intl.DateTimeFormat(lang === 'pt' ? 'pt-PT' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'Europe/Lisbon' });
+    const fmtDateTime = new Intl.DateTimeFormat(lang === 'pt' ? 'pt-PT' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Lisbon' });
     return {
       lang,
       setLang,
@@ -42,6 +45,7 @@ export function I18nProvider({ children, lang: forced, categoryNames = {} }: { c
       label: (table, code) => table[code]?.[lang] ?? code,
       category: (code) => (lang === 'en' ? CATEGORY_EN[code] : categoryNames[code]) ?? categoryNames[code] ?? code,
       time: (iso) => fmt.format(new Date(iso)),
+      dateTime: (iso) => fmtDateTime.format(new Date(iso)),
     };
   }, [lang, setLang, categoryNames]);
   return (

@@ -11,6 +11,9 @@ class FakeSocket {
   resumes: string[] = [];
   /** The server's answers to the next resumes, in order (then a plain ok). */
   acks: LiveResumeAck[] = [];
+  /** Plays the server's side of a resume before it answers (e.g. emitting 'feed:reload'). */
+  onResume?: (after: string) => void;
+  connects = 0;
   on(ev: string, fn: (...a: unknown[]) => void): this {
     this.handlers.set(ev, [...(this.handlers.get(ev) ?? []), fn]);
     return this;
@@ -23,6 +26,7 @@ class FakeSocket {
   }
   async emitWithAck(_ev: string, req: { after: string }): Promise<LiveResumeAck> {
     this.resumes.push(req.after);
+    this.onResume?.(req.after);
     return this.acks.shift() ?? { ok: true, replayed: 0, reload: false, position: req.after };
   }
   removeAllListeners(): void {
@@ -32,6 +36,7 @@ class FakeSocket {
     return this;
   }
   connect(): this {
+    this.connects++;
     return this;
   }
 }
@@ -87,5 +92,42 @@ describe('LiveFeed', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(loadSnapshot).toHaveBeenCalledTimes(2);
     expect(socket.resumes).toEqual(['5.0', '900.1']);
+  });
+
+  it('a position beyond the server\'s log: reloads once (event and ack), goes back to the server\'s head and resumes from it', async () => {
+    const { socket, store, statuses, loadSnapshot, connect } = setup();
+    await connect();
+    socket.emit('feed:heartbeat', { position: '99999999.1', at: new Date().toISOString() });
+    socket.connected = false;
+    socket.emit('disconnect', 'transport close');
+    // Like the gateway: 'feed:reload' is emitted, then the ack says reload, both with the head.
+    socket.onResume = (after) => {
+      if (after === '99999999.1') socket.emit('feed:reload', { reason: 'position is beyond the head of the event log', position: '900.1' });
+    };
+    socket.acks.push({ ok: true, replayed: 0, reload: true, position: '900.1' });
+    await connect();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(loadSnapshot).toHaveBeenCalledTimes(2);
+    expect(socket.resumes).toEqual(['99999999.1', '900.1']);
+    expect(store.position).toBe('900.1');
+    expect(statuses.at(-1)).toBe('live');
+  });
+
+  it('when the server closes the socket it tries once to connect again; a client-side close does not', async () => {
+    const { socket, statuses, connect } = setup();
+    await connect();
+    vi.useFakeTimers();
+    try {
+      socket.connected = false;
+      socket.emit('disconnect', 'io server disconnect');
+      expect(statuses.at(-1)).toBe('down');
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(socket.connects).toBe(1);
+      socket.emit('disconnect', 'io client disconnect');
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(socket.connects).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

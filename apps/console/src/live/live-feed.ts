@@ -17,6 +17,8 @@ export interface LiveFeedOptions {
 }
 
 const RESUME_TIMEOUT_MS = 10_000;
+/** After the server closed the socket (its token expired, or the account was disabled): one new try, with a fresh token. */
+const RECONNECT_AFTER_SERVER_CLOSE_MS = 1000;
 
 /**
  * The console's side of the live feed (Socket.IO namespace /live, typed by libs/shared live-events.ts).
@@ -24,12 +26,20 @@ const RESUME_TIMEOUT_MS = 10_000;
  * two), then every change arrives as an event. After a
  * reconnection it asks the server to replay from the last position it processed ('feed:resume');
  * when the server says that is too far back ('feed:reload' or reload in the ack) it reloads the
- * snapshot and resumes from the position the server gave.
+ * snapshot and resumes from the position the server gave — also when the console's position is beyond
+ * the server's log (another database, one restored from a backup): the position goes back to the
+ * server's. The server sends both the event and the ack's `reload`: one reload is done.
+ * When the server closes the socket (token expired, account disabled), one new connection is tried
+ * with the current token; a refused one (connect_error) leaves the feed down.
  */
 export class LiveFeed {
   private socket: LiveSocket | null = null;
   private status: FeedStatus = 'connecting';
   private stopped = false;
+  /** The position a snapshot reload is under way for (a second request for it is the same reload). */
+  private reloadingTo: string | null = null;
+  /** Reloads begun: a resume's answer is stale when one began after the resume was sent. */
+  private reloads = 0;
 
   constructor(
     private readonly store: OccurrenceStore,
@@ -43,7 +53,15 @@ export class LiveFeed {
       : (io(LIVE_NAMESPACE, { auth, transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 5000 }) as LiveSocket);
     this.socket = socket;
     socket.on('connect', () => void this.onConnect());
-    socket.on('disconnect', () => this.setStatus('down'));
+    socket.on('disconnect', (reason) => {
+      this.setStatus('down');
+      // Socket.IO does not reconnect by itself when the server closed the socket.
+      if (reason === 'io server disconnect') {
+        setTimeout(() => {
+          if (!this.stopped && this.socket === socket) socket.connect();
+        }, RECONNECT_AFTER_SERVER_CLOSE_MS);
+      }
+    });
     socket.on('connect_error', () => this.setStatus('down'));
     socket.on('occurrence:event', (e) => {
       if (this.store.apply(e)) this.opts.onEvent?.(e);
@@ -86,8 +104,11 @@ export class LiveFeed {
   private async resume(after: string): Promise<void> {
     const socket = this.socket;
     if (!socket) return;
+    const reloads = this.reloads;
     try {
       const ack: LiveResumeAck = await socket.timeout(RESUME_TIMEOUT_MS).emitWithAck('feed:resume', { after });
+      // The server's 'feed:reload' for this resume came first and a reload is under way (or done).
+      if (this.reloads !== reloads) return;
       if (ack.reload) return this.reload(ack.position);
       this.store.advance(ack.position);
       this.setStatus(socket.connected ? 'live' : 'down');
@@ -99,9 +120,17 @@ export class LiveFeed {
   }
 
   private async reload(position: string): Promise<void> {
-    this.setStatus('catching-up');
-    await this.opts.loadSnapshot();
-    this.store.resetPosition(position);
+    if (this.reloadingTo === position) return;
+    this.reloadingTo = position;
+    this.reloads++;
+    try {
+      this.setStatus('catching-up');
+      await this.opts.loadSnapshot();
+      // May move the position back (the console was beyond the server's log).
+      this.store.resetPosition(position);
+    } finally {
+      this.reloadingTo = null;
+    }
     await this.resume(position);
   }
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { DEPARTMENTS, PRIORITIES, type Department, type OccurrenceDetail, type OccurrenceView, type Priority } from '@cgi/shared';
+import { DEPARTMENTS, PRIORITIES, type Department, type OccurrenceDetail, type OccurrenceView, type Priority, type Role } from '@cgi/shared';
 import type { ApiClient } from '../api/api-client';
 import { describeError } from '../common/describe-error';
 import { EscalationBadge, PriorityBadge } from '../common/priority-badge';
@@ -7,11 +7,15 @@ import { useToasts } from '../common/toasts';
 import { DEPARTMENT_LABELS, EVENT_LABELS, SOURCE_LABELS, STATUS_LABELS } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-context';
+import { ReportPublicationPanel, showsReportPublication } from './report-publication';
 
 const ASSIGNABLE = DEPARTMENTS;
 
-/** Occurrence detail for CGI: timeline, assignments and acknowledgements, routing and its override, merge, notes. */
-export function OccurrenceDetailPanel({ api, id, onClose, onSelect }: { api: ApiClient; id: string; onClose: () => void; onSelect: (id: string) => void }): ReactNode {
+/**
+ * Occurrence detail for CGI: timeline, assignments and acknowledgements, routing and its override, merge, notes,
+ * and for a citizen report its publication on Open311 (to the roles the API allows).
+ */
+export function OccurrenceDetailPanel({ api, id, role, onClose, onSelect }: { api: ApiClient; id: string; role: Role; onClose: () => void; onSelect: (id: string) => void }): ReactNode {
   const { t, label, category, time } = useI18n();
   const { store, onEvent } = useLive();
   const { push } = useToasts();
@@ -88,6 +92,7 @@ export function OccurrenceDetailPanel({ api, id, onClose, onSelect }: { api: Api
           </button>
         ) : null}
       </div>
+      {showsReportPublication(d, role) ? <ReportPublicationPanel api={api} occurrence={d} /> : null}
 
       <section>
         <h3>{t('assignments')}</h3>

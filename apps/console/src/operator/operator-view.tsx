@@ -1,5 +1,5 @@
 import { useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
-import type { OccurrenceView } from '@cgi/shared';
+import type { OccurrenceView, Role } from '@cgi/shared';
 import type { ApiClient } from '../api/api-client';
 import { useReference } from '../api/reference';
 import { sortByUrgency } from '../common/urgency';
@@ -17,7 +17,8 @@ const TABS: Tab[] = ['intake', 'triage', 'occurrences', 'levels'];
 const LIST_LIMIT = 200;
 
 /** The operator workstation: intake, triage queue, occurrences, detail and operational levels, beside the map. */
-export function OperatorView({ api, config, supervisor }: { api: ApiClient; config: ConsoleConfig; supervisor: boolean }): ReactNode {
+export function OperatorView({ api, config, role }: { api: ApiClient; config: ConsoleConfig; role: Role }): ReactNode {
+  const supervisor = role === 'CGI_SUPERVISOR';
   const { t } = useI18n();
   const { store } = useLive();
   const { categories, parishes, levelByScope } = useReference();
@@ -91,7 +92,7 @@ export function OperatorView({ api, config, supervisor }: { api: ApiClient; conf
       </section>
       {selected ? (
         <section className="ws-detail">
-          <OccurrenceDetailPanel key={selected} api={api} id={selected} onClose={() => setSelected(null)} onSelect={setSelected} />
+          <OccurrenceDetailPanel key={selected} api={api} id={selected} role={role} onClose={() => setSelected(null)} onSelect={setSelected} />
         </section>
       ) : null}
     </main>

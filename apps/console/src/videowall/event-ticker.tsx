@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 import type { LiveOccurrenceEvent } from '@cgi/shared';
-import { DEPARTMENT_LABELS, EVENT_LABELS, LEVEL_LABELS } from '../i18n/dictionary';
+import { DEPARTMENT_LABELS, EVENT_LABELS, LEVEL_LABELS, ROLE_LABELS } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 
-/** The latest events of the live feed, newest first. */
+/** The latest events of the live feed, newest first; an escalation names the department that missed, and its role when not the lead. */
 export function EventTicker({ events }: { events: LiveOccurrenceEvent[] }): ReactNode {
   const { t, label, category, time } = useI18n();
   return (
@@ -13,9 +13,10 @@ export function EventTicker({ events }: { events: LiveOccurrenceEvent[] }): Reac
       <ol className="ticker__list" data-testid="ticker">
         {events.slice(0, 12).map(({ event, occurrence }) => {
           const level = typeof event.payload.level === 'string' ? event.payload.level : null;
-          const dep = typeof event.payload.department === 'string' ? label(DEPARTMENT_LABELS, event.payload.department) : null;
+          const role = typeof event.payload.role === 'string' && event.payload.role !== 'LEAD' ? ` (${label(ROLE_LABELS, event.payload.role)})` : '';
+          const dep = typeof event.payload.department === 'string' ? `${label(DEPARTMENT_LABELS, event.payload.department)}${role}` : null;
           return (
-            <li key={event.position} className={`ticker__item ticker__item--${event.type.toLowerCase()}`}>
+            <li key={event.position} className={`ticker__item ticker__item--${event.type.toLowerCase()}`} data-type={event.type}>
               <time>{time(event.at)}</time> <b>{label(EVENT_LABELS, event.type)}</b>
               {occurrence ? ` · ${occurrence.reference} · ${category(occurrence.category)}` : ''}
               {dep ? ` · ${dep}` : ''}

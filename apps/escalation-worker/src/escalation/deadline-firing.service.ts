@@ -8,10 +8,11 @@ import {
   type AssignmentClock,
   type DeadlineDecision,
   type DeadlineOutcome,
+  type EscalationLadders,
   type OccurrenceClock,
   type PendingDeadline,
 } from '@cgi/domain';
-import type { Department, EscalationLevel, EscalationRule } from '@cgi/shared';
+import type { AssignmentRole, Department, EscalationLevel } from '@cgi/shared';
 import { appendEvents, type NewEvent } from '../api';
 import { MetricsService } from '../metrics/metrics.service';
 import { InAppChannel, WebhookChannel, type NotificationChannel } from '../notifications/notification-channel';
@@ -19,6 +20,8 @@ import { InAppChannel, WebhookChannel, type NotificationChannel } from '../notif
 export const WORKER_ACTOR = 'system:escalation-worker';
 
 const PENDING = `d.fired_at IS NULL AND d.cancelled_at IS NULL`;
+/** A rule set that is gone (never: versions are kept) tells nobody rather than failing the batch. */
+const NO_LADDERS: EscalationLadders = { escalation: [], supportEscalation: { SUPPORT: [], COORDINATOR: [] } };
 
 interface LockedOccurrence {
   id: string;
@@ -32,6 +35,7 @@ interface DeadlineRecord {
   id: string;
   occurrence_id: string;
   department: Department;
+  role: AssignmentRole;
   kind: PendingDeadline['kind'];
   level: PendingDeadline['level'];
   due_at: Date;
@@ -40,6 +44,7 @@ interface DeadlineRecord {
 interface AssignmentRecord {
   occurrence_id: string;
   department: Department;
+  role: AssignmentRole;
   state: string;
   acknowledged_at: Date | null;
   on_scene_at: Date | null;
@@ -66,7 +71,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 const toDeadline = (r: DeadlineRecord): PendingDeadline =>
-  ({ id: r.id, occurrenceId: r.occurrence_id, department: r.department, kind: r.kind, level: r.level, dueAt: r.due_at });
+  ({ id: r.id, occurrenceId: r.occurrence_id, department: r.department, role: r.role, kind: r.kind, level: r.level, dueAt: r.due_at });
 
 /**
  * Fires escalation deadlines, many at once. Whatever it fires, it holds the occurrences' row
@@ -83,7 +88,7 @@ const toDeadline = (r: DeadlineRecord): PendingDeadline =>
 @Injectable()
 export class DeadlineFiring {
   private readonly channels: NotificationChannel[];
-  private readonly ladders = new Map<number, EscalationRule[]>();
+  private readonly ladders = new Map<number, EscalationLadders>();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -114,7 +119,7 @@ export class DeadlineFiring {
       // Every row of these occurrences, the pending due ones kept here: the only index that applies is the
       // one on occurrence_id, so it is a lookup per occurrence whatever the table's statistics say.
       const rows: Array<DeadlineRecord & { due: boolean }> = await m.query(
-        `SELECT d.id::text AS id, d.occurrence_id, d.department, d.kind, d.level, d.due_at, (${PENDING} AND d.due_at <= now()) AS due
+        `SELECT d.id::text AS id, d.occurrence_id, d.department, d.role, d.kind, d.level, d.due_at, (${PENDING} AND d.due_at <= now()) AS due
            FROM escalation_deadlines d
           WHERE d.occurrence_id = ANY($1::uuid[])`,
         [[...occurrences.keys()]],
@@ -140,9 +145,9 @@ export class DeadlineFiring {
         [head.occurrence_id],
       );
       const rows: DeadlineRecord[] = await m.query(
-        `SELECT d.id::text AS id, d.occurrence_id, d.department, d.kind, d.level, d.due_at
+        `SELECT d.id::text AS id, d.occurrence_id, d.department, d.role, d.kind, d.level, d.due_at
            FROM escalation_deadlines d JOIN escalation_deadlines t ON t.id = $1
-          WHERE d.occurrence_id = t.occurrence_id AND d.department = t.department
+          WHERE d.occurrence_id = t.occurrence_id AND d.department = t.department AND d.role = t.role
             AND ${PENDING} AND (d.id = t.id OR d.due_at <= t.due_at)`,
         [deadlineId],
       );
@@ -166,7 +171,7 @@ export class DeadlineFiring {
     if (rows.length === 0) return [];
     const ids = [...new Set(rows.map((r) => r.occurrence_id))];
     const assignments: AssignmentRecord[] = await m.query(
-      `SELECT occurrence_id, department, state, acknowledged_at, on_scene_at, escalation_level
+      `SELECT occurrence_id, department, role, state, acknowledged_at, on_scene_at, escalation_level
          FROM occurrence_assignments WHERE occurrence_id = ANY($1::uuid[])`,
       [ids],
     );
@@ -177,7 +182,7 @@ export class DeadlineFiring {
       const o = occurrences.get(id)!;
       const clock: OccurrenceClock = { status: o.status, leadDepartment: o.lead_department, resolvedAt: o.resolved_at };
       const theirs: AssignmentClock[] = (assignmentsOf.get(id) ?? []).map((a) => ({
-        department: a.department, state: a.state, acknowledgedAt: a.acknowledged_at, onSceneAt: a.on_scene_at, escalationLevel: a.escalation_level,
+        department: a.department, role: a.role, state: a.state, acknowledgedAt: a.acknowledged_at, onSceneAt: a.on_scene_at, escalationLevel: a.escalation_level,
       }));
       decisions.push(...decideDeadlines((rowsOf.get(id) ?? []).map(toDeadline), clock, theirs));
     }
@@ -249,7 +254,7 @@ export class DeadlineFiring {
     const events: NewEvent[] = [];
     for (const d of escalated) {
       const active = (assignmentsOf.get(d.occurrenceId) ?? []).filter((x) => x.state !== 'RELEASED').map((x) => x.department);
-      const notice = escalationNotice(d, ladders.get(occurrences.get(d.occurrenceId)!.rule_set_version) ?? [], active);
+      const notice = escalationNotice(d, ladders.get(occurrences.get(d.occurrenceId)!.rule_set_version) ?? NO_LADDERS, active);
       const webhooks: string[] = [];
       for (const channel of channels) {
         for (const n of notice.notified) {
@@ -264,7 +269,7 @@ export class DeadlineFiring {
         actor: WORKER_ACTOR,
         departments: notice.departments,
         payload: {
-          level: d.level, kind: d.kind, department: d.department, dueAt: d.dueAt.toISOString(),
+          level: d.level, kind: d.kind, department: d.department, role: d.role, dueAt: d.dueAt.toISOString(),
           notified: notice.notified, reason: notice.reason, deadlineId: d.id, webhooks,
         },
       });
@@ -282,14 +287,16 @@ export class DeadlineFiring {
     await appendEvents(m, events);
   }
 
-  /** A rule set version never changes once published: its ladder is read once per process. */
-  private async escalationRules(m: EntityManager, versions: number[]): Promise<Map<number, EscalationRule[]>> {
+  /** A rule set version never changes once published: its ladders are read once per process. */
+  private async escalationRules(m: EntityManager, versions: number[]): Promise<Map<number, EscalationLadders>> {
     const missing = versions.filter((v) => !this.ladders.has(v));
     if (missing.length > 0) {
-      const rows: Array<{ version: number; escalation: EscalationRule[] }> = await m.query(
-        `SELECT version, document->'escalation' AS escalation FROM rule_sets WHERE version = ANY($1::int[])`, [missing],
+      const rows: Array<{ version: number } & EscalationLadders> = await m.query(
+        `SELECT version, document->'escalation' AS escalation, document->'supportEscalation' AS "supportEscalation"
+           FROM rule_sets WHERE version = ANY($1::int[])`,
+        [missing],
       );
-      for (const r of rows) this.ladders.set(r.version, r.escalation);
+      for (const r of rows) this.ladders.set(r.version, { escalation: r.escalation, supportEscalation: r.supportEscalation });
     }
     return this.ladders;
   }

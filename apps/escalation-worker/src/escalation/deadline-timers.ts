@@ -6,16 +6,17 @@ export interface DeadlineRow {
   id: string;
   occurrence_id: string;
   department: string;
+  role: string;
   kind: string;
   level: string;
   due_at: Date;
   outcome: string | null;
 }
 
-export const DEADLINE_COLUMNS = `id::text AS id, occurrence_id, department, kind, level, due_at, outcome`;
+export const DEADLINE_COLUMNS = `id::text AS id, occurrence_id, department, role, kind, level, due_at, outcome`;
 
 const jobId = (d: DeadlineRow): string =>
-  jobIds.deadline({ occurrenceId: d.occurrence_id, department: d.department, kind: d.kind, level: d.level, dueAt: d.due_at });
+  jobIds.deadline({ occurrenceId: d.occurrence_id, department: d.department, role: d.role, kind: d.kind, level: d.level, dueAt: d.due_at });
 
 /** Keeps one delayed BullMQ job per pending deadline row; the rows are the truth. */
 @Injectable()

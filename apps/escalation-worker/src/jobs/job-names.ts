@@ -36,7 +36,7 @@ export interface JobPayloads {
 /** Job ids are built from the data, so adding the same job twice is a no-op. BullMQ ids may not contain ':'. */
 export const jobIds = {
   event: (name: JobName, position: string) => `${name}.${position}`,
-  deadline: (d: { occurrenceId: string; department: string; kind: string; level: string; dueAt: Date }) =>
-    `deadline.${d.occurrenceId}.${d.department}.${d.kind}.${d.level}.${d.dueAt.getTime()}`,
+  deadline: (d: { occurrenceId: string; department: string; role: string; kind: string; level: string; dueAt: Date }) =>
+    `deadline.${d.occurrenceId}.${d.department}.${d.role}.${d.kind}.${d.level}.${d.dueAt.getTime()}`,
   webhook: (notificationId: string) => `webhook.${notificationId}`,
 };

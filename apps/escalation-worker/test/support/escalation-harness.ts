@@ -4,6 +4,9 @@ import { RedisServer, waitFor, WorkerProcess } from './worker-process';
 
 export interface EscalatedRow {
   occurrence_id: string;
+  /** The department that missed its deadline, and its role (whose ladder). */
+  department: string;
+  role: string;
   level: string;
   kind: string;
   due_at: string;
@@ -60,7 +63,7 @@ export class EscalationHarness {
 
   async escalations(occurrenceIds?: string[]): Promise<EscalatedRow[]> {
     const { rows } = await this.api.db.query<EscalatedRow>(
-      `SELECT occurrence_id, payload->>'level' AS level, payload->>'kind' AS kind, payload->>'dueAt' AS due_at, at, actor
+      `SELECT occurrence_id, payload->>'department' AS department, payload->>'role' AS role, payload->>'level' AS level, payload->>'kind' AS kind, payload->>'dueAt' AS due_at, at, actor
          FROM occurrence_events WHERE type = 'ESCALATED' AND ($1::uuid[] IS NULL OR occurrence_id = ANY($1::uuid[]))
         ORDER BY tx_id, seq`,
       [occurrenceIds ?? null],
@@ -93,9 +96,11 @@ export class EscalationHarness {
     ].join('\n');
   }
 
-  async deadlines(occurrenceId: string): Promise<Array<{ level: string; kind: string; due_at: Date; outcome: string | null }>> {
+  /** The deadline rows of one ladder of the occurrence (the lead's unless told). */
+  async deadlines(occurrenceId: string, department = 'FIRE'): Promise<Array<{ level: string; kind: string; due_at: Date; outcome: string | null }>> {
     const { rows } = await this.api.db.query(
-      `SELECT level, kind, due_at, outcome FROM escalation_deadlines WHERE occurrence_id = $1 ORDER BY due_at, level`, [occurrenceId],
+      `SELECT level, kind, due_at, outcome FROM escalation_deadlines WHERE occurrence_id = $1 AND department = $2 ORDER BY due_at, level`,
+      [occurrenceId, department],
     );
     return rows;
   }
@@ -110,6 +115,19 @@ export class EscalationHarness {
       return rows[0].n === 0;
     }, timeoutMs);
   }
+}
+
+/**
+ * What a P1 building fire nobody acknowledges escalates, per department, in ladder order: the
+ * lead (FIRE) L1, L2, L3, each support department (CIVIL_PROTECTION, POLICE) L1, L2 (ADR 0017).
+ */
+export const P1_FIRE_ESCALATIONS = ['CIVIL_PROTECTION L1', 'CIVIL_PROTECTION L2', 'FIRE L1', 'FIRE L2', 'FIRE L3', 'POLICE L1', 'POLICE L2'];
+
+/** Each department's escalations of one occurrence, in the order they were written ("FIRE L1", …). */
+export function ladders(rows: readonly EscalatedRow[], occurrenceId: string): string[] {
+  const mine = rows.filter((r) => r.occurrence_id === occurrenceId).map((r) => `${r.department} ${r.level}`);
+  // Stable sort by department: each department's own order (L1 before L2) is kept.
+  return mine.map((r, i) => [r, i] as const).sort(([a, i], [b, j]) => a.split(' ')[0].localeCompare(b.split(' ')[0]) || i - j).map(([r]) => r);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

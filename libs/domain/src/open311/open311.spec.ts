@@ -1,5 +1,5 @@
 import { DEFAULT_RULE_SET } from '../routing/default-rule-set';
-import { open311Status, parseAttributes, serviceAttributes } from './open311';
+import { coarseCoordinate, open311Status, parseAttributes, serviceAttributes, streetOf } from './open311';
 
 const category = (code: string) => {
   const c = DEFAULT_RULE_SET.categories.find((x) => x.code === code);
@@ -42,5 +42,34 @@ describe('parseAttributes', () => {
   });
   it('refuses attributes on a category that has none', () => {
     expect(parseAttributes(category('WASTE_OVERFLOW'), { bloqueia_via: 'sim' }).errors).toHaveLength(1);
+  });
+});
+
+describe('streetOf', () => {
+  it.each([
+    ['LG CRUZINHO 26', 'LG CRUZINHO'],
+    ['Rua de Santa Catarina 312, 2º Esq, Porto', 'Rua de Santa Catarina'],
+    ['Rua de Santa Catarina, 312', 'Rua de Santa Catarina'],
+    ['R STO ANTÓNIO DE CONTUMIL 249 251', 'R STO ANTÓNIO DE CONTUMIL'],
+    ['TV S VITOR 22 CASA', 'TV S VITOR'],
+    ['R S VITOR 3A', 'R S VITOR'],
+    ['R COSTA CABRAL 249-251', 'R COSTA CABRAL'],
+    ['Rua do Almada nº 12', 'Rua do Almada'],
+    ['R 31 DE JANEIRO 12', 'R 31 DE JANEIRO'],
+    ['AV 5 DE OUTUBRO', 'AV 5 DE OUTUBRO'],
+    ['Rua de Santa Catarina', 'Rua de Santa Catarina'],
+    ['26', null],
+    ['  ', null],
+    [null, null],
+  ])('%s → %s', (address, street) => {
+    expect(streetOf(address)).toBe(street);
+  });
+});
+
+describe('coarseCoordinate', () => {
+  it('rounds to 0.001°', () => {
+    expect(coarseCoordinate(41.164567)).toBe(41.165);
+    expect(coarseCoordinate(-8.590596)).toBe(-8.591);
+    expect(coarseCoordinate(41.1575)).toBe(41.158);
   });
 });

@@ -109,3 +109,31 @@ export function parseAttributes(category: CategoryRule, submitted: Record<string
   }
   return result;
 }
+
+/** Words that join a number into a street's name ("R 31 DE JANEIRO", "AV 5 DE OUTUBRO"). */
+const NAME_JOINERS = /^(de|do|da|dos|das|d')$/i;
+/** A house number, a range of them or "sem número": "26", "3A", "249-251", "nº 12", "s/n". */
+const HOUSE_NUMBER = /^((n\.?º|no\.|n\.)?\d+[a-z]?([-/]\d+[a-z]?)?|n\.?º|s\/n)$/i;
+
+/**
+ * A citizen's address coarsened to the street, for readers the report is not public to (ADR 0020):
+ * the part before the first comma, cut at the first house number ("LG CRUZINHO 26" → "LG
+ * CRUZINHO", "Rua de Santa Catarina 312, 2º Esq" → "Rua de Santa Catarina"). A number that is
+ * part of the street's name ("R 31 DE JANEIRO") stays. Null when nothing of a street is left.
+ */
+export function streetOf(address: string | null): string | null {
+  if (!address) return null;
+  const tokens = address.split(',')[0].trim().split(/\s+/).filter(Boolean);
+  const cut = tokens.findIndex((t, i) => i > 0 && HOUSE_NUMBER.test(t) && !NAME_JOINERS.test(tokens[i + 1] ?? ''));
+  const street = (cut < 0 ? tokens : tokens.slice(0, cut)).join(' ');
+  return street && !HOUSE_NUMBER.test(tokens[0]) ? street : null;
+}
+
+/** Decimal places public readers get of a report's coordinates: 0.001° is ≈ 111 m north–south, ≈ 84 m east–west in Porto. */
+export const PUBLIC_COORDINATE_DECIMALS = 3;
+
+/** A WGS84 coordinate rounded to the public grid (ADR 0020): a block of the street, not a house. */
+export function coarseCoordinate(v: number): number {
+  const f = 10 ** PUBLIC_COORDINATE_DECIMALS;
+  return Math.round(v * f) / f;
+}

@@ -61,6 +61,14 @@ describe('DEFAULT_RULE_SET', () => {
     ]);
   });
 
+  it('has a ladder of its own for support and coordinator departments: L1 the department and its supervisor, L2 the CGI supervisor (ADR 0017)', () => {
+    const ladder = [
+      { level: 'L1', acknowledgeMultiple: 1, priorities: ['P1', 'P2', 'P3', 'P4'], notify: ['DEPARTMENT', 'DEPARTMENT_SUPERVISOR'] },
+      { level: 'L2', acknowledgeMultiple: 2, priorities: ['P1', 'P2', 'P3', 'P4'], notify: ['CGI_SUPERVISOR'] },
+    ];
+    expect(DEFAULT_RULE_SET.supportEscalation).toEqual({ SUPPORT: ladder, COORDINATOR: ladder });
+  });
+
   it('has service hours, the 13 national holidays and São João', () => {
     const { holidays, ...hours } = DEFAULT_RULE_SET.serviceHours;
     expect(hours).toEqual({ timezone: 'Europe/Lisbon', weekdays: [1, 2, 3, 4, 5], opens: '08:00', closes: '20:00' });

@@ -1,4 +1,4 @@
-import type { CategoryRule, Department, HolidayRule, Priority, RuleSetDocument } from '@cgi/shared';
+import { PRIORITIES, type CategoryRule, type Department, type HolidayRule, type Priority, type RuleSetDocument, type SupportEscalationRule } from '@cgi/shared';
 
 /**
  * governance.md as data: the rule set seeded as version 1. Supervisors replace it through the
@@ -92,6 +92,18 @@ const HOLIDAYS: HolidayRule[] = [
 
 const SERVICE_DAY_MINUTES = 12 * 60; // 08:00–20:00
 
+/**
+ * A support or coordinator department that does not acknowledge (police not acknowledging traffic
+ * control at a fire): L1 at the acknowledge deadline to the department and its supervisor, L2 at
+ * twice it to the CGI supervisor, who may reassign (ADR 0017). Every priority.
+ */
+function supportLadder(): SupportEscalationRule[] {
+  return [
+    { level: 'L1', acknowledgeMultiple: 1, priorities: [...PRIORITIES], notify: ['DEPARTMENT', 'DEPARTMENT_SUPERVISOR'] },
+    { level: 'L2', acknowledgeMultiple: 2, priorities: [...PRIORITIES], notify: ['CGI_SUPERVISOR'] },
+  ];
+}
+
 /** Frozen all the way down: the seed must not be changed by accident; copy it to derive a new rule set. */
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
@@ -162,6 +174,8 @@ export const DEFAULT_RULE_SET: RuleSetDocument = deepFreeze({
       notify: ['MUNICIPAL_COORDINATOR', 'CIVIL_PROTECTION'],
     },
   ],
+  // §6 for the departments that support or coordinate (ADR 0017).
+  supportEscalation: { SUPPORT: supportLadder(), COORDINATOR: supportLadder() },
   crisisCoordinator: 'CIVIL_PROTECTION',
   alertProposal: { minOccurrences: 5, windowMinutes: 60, priorities: ['P1', 'P2'] },
   duplicates: { radiusMeters: 150, windowMinutes: 120 },

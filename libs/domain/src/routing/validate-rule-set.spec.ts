@@ -55,6 +55,7 @@ describe('validateRuleSet', () => {
         'slas',
         'serviceHours',
         'escalation',
+        'supportEscalation',
         'crisisCoordinator',
         'alertProposal',
         'duplicates',
@@ -137,6 +138,16 @@ describe('validateRuleSet', () => {
     ['escalation resolve priorities', [['escalation[2].resolveMissedPriorities', ['P1', 'P1']]], 'escalation[2].resolveMissedPriorities[1]', 'duplicate'],
     ['escalation audience', [['escalation[0].notify', ['MAYOR']]], 'escalation[0].notify[0]', 'must be one of DEPARTMENT'],
     ['escalation nobody told', [['escalation[0].notify', []]], 'escalation[0].notify', 'must not be empty'],
+    ['support ladder missing', [['supportEscalation', REMOVE]], 'supportEscalation', 'is required'],
+    ['support ladder of the lead', [['supportEscalation.LEAD', []]], 'supportEscalation.LEAD', 'unknown field'],
+    ['coordinator ladder missing', [['supportEscalation.COORDINATOR', REMOVE]], 'supportEscalation.COORDINATOR', 'is required'],
+    ['support rung out of order', [['supportEscalation.SUPPORT[0].level', 'L2']], 'supportEscalation.SUPPORT[0].level', 'must be L1'],
+    ['support multiple not increasing', [['supportEscalation.SUPPORT[1].acknowledgeMultiple', 1]], 'supportEscalation.SUPPORT[1].acknowledgeMultiple', "greater than the previous level's (1)"],
+    ['support rung for no priority', [['supportEscalation.COORDINATOR[1].priorities', []]], 'supportEscalation.COORDINATOR[1].priorities', 'must not be empty'],
+    ['support rung unknown priority', [['supportEscalation.SUPPORT[0].priorities', ['P0']]], 'supportEscalation.SUPPORT[0].priorities[0]', 'must be one of P1'],
+    ['support rung nobody told', [['supportEscalation.SUPPORT[1].notify', []]], 'supportEscalation.SUPPORT[1].notify', 'must not be empty'],
+    ['support rung on-scene (lead only)', [['supportEscalation.SUPPORT[0].onSceneMissed', true]], 'supportEscalation.SUPPORT[0].onSceneMissed', 'unknown field'],
+    ['support ladder too long', [['supportEscalation.SUPPORT', [1, 2, 3, 4].map((n, i) => ({ level: ['L1', 'L2', 'L3', 'L3'][i], acknowledgeMultiple: n, priorities: ['P1'], notify: ['CGI_SUPERVISOR'] }))]], 'supportEscalation.SUPPORT', 'at most the levels'],
     ['bad crisis coordinator', [['crisisCoordinator', 'INEM']], 'crisisCoordinator', 'must be one of'],
     ['alert min occurrences', [['alertProposal.minOccurrences', 0]], 'alertProposal.minOccurrences', 'must be >= 1'],
     ['alert window', [['alertProposal.windowMinutes', -60]], 'alertProposal.windowMinutes', 'must be >= 1'],
@@ -177,6 +188,10 @@ describe('validateRuleSet', () => {
       ['serviceHours.weekdays', [1, 2, 3, 4, 5, 6, 7]],
       ['serviceHours.holidays[14]', { kind: 'EASTER', offsetDays: -47, name: 'Carnaval' }],
       ['escalation[2].acknowledgeMultiple', 5],
+      // No ladder for coordinators; support departments escalate on P1 and P2 only.
+      ['supportEscalation.COORDINATOR', []],
+      ['supportEscalation.SUPPORT[0].priorities', ['P1', 'P2']],
+      ['supportEscalation.SUPPORT[1].priorities', ['P1', 'P2']],
     ]);
     const result = validateRuleSet(doc);
     expect(result.ok).toBe(true);

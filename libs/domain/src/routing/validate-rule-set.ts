@@ -3,12 +3,14 @@ import {
   PARTNERS,
   PRIORITIES,
   type Department,
+  type EscalationAudience,
   type EscalationRule,
   type FieldError,
   type FlagCondition,
   type Priority,
   type RuleSetDocument,
   type SlaRule,
+  type SupportingRole,
 } from '@cgi/shared';
 import { IANAZone } from 'luxon';
 import { CLOCK_TIME_PATTERN } from '../sla/clock-time';
@@ -26,7 +28,8 @@ const COUNT_FLAGS: readonly FlagCondition['flag'][] = ['peopleAtRisk'];
 const FLAGS = [...BOOLEAN_FLAGS, ...COUNT_FLAGS];
 const CALENDARS: readonly SlaRule['calendar'][] = ['ALWAYS', 'SERVICE_HOURS'];
 const ESCALATION_STEPS: readonly EscalationRule['level'][] = ['L1', 'L2', 'L3'];
-const ESCALATION_AUDIENCES: readonly EscalationRule['notify'][number][] = [
+const SUPPORTING_ROLES: readonly SupportingRole[] = ['SUPPORT', 'COORDINATOR'];
+const ESCALATION_AUDIENCES: readonly EscalationAudience[] = [
   'DEPARTMENT',
   'DEPARTMENT_SUPERVISOR',
   'CGI_SUPERVISOR',
@@ -45,6 +48,7 @@ const ROOT_KEYS: readonly (keyof RuleSetDocument)[] = [
   'slas',
   'serviceHours',
   'escalation',
+  'supportEscalation',
   'crisisCoordinator',
   'alertProposal',
   'duplicates',
@@ -234,15 +238,44 @@ function checkEscalation(c: Check, value: unknown): void {
   const multiples = c.array(value, 'escalation', (v, f, index) => checkEscalationRule(c, v, f, index));
   if (!multiples) return;
   if (multiples.length !== ESCALATION_STEPS.length) c.fail('escalation', 'must define exactly the levels L1, L2 and L3');
+  checkRisingMultiples(c, multiples, 'escalation');
+}
+
+/** Multiples must rise with the level: L1 < L2 < L3. */
+function checkRisingMultiples(c: Check, multiples: Array<number | null>, field: string): void {
   multiples.forEach((multiple, index) => {
     const previous = index > 0 ? multiples[index - 1] : null;
     if (multiple !== null && previous != null && multiple <= previous) {
-      c.fail(
-        fieldPath(itemPath('escalation', index), 'acknowledgeMultiple'),
-        `must be greater than the previous level's (${previous})`,
-      );
+      c.fail(fieldPath(itemPath(field, index), 'acknowledgeMultiple'), `must be greater than the previous level's (${previous})`);
     }
   });
+}
+
+function checkSupportRung(c: Check, value: unknown, field: string, index: number): number | null {
+  const rule = c.object(value, field, ['level', 'acknowledgeMultiple', 'priorities', 'notify']);
+  if (!rule) return null;
+  const level = c.oneOf(rule.level, fieldPath(field, 'level'), ESCALATION_STEPS);
+  const expected = ESCALATION_STEPS[index];
+  if (level !== undefined && expected !== undefined && level !== expected) {
+    c.fail(fieldPath(field, 'level'), `must be ${expected} (levels start at L1 and follow in order)`);
+  }
+  const multiple = c.positiveInteger(rule.acknowledgeMultiple, fieldPath(field, 'acknowledgeMultiple'));
+  priorities(c, rule.priorities, fieldPath(field, 'priorities'), true);
+  c.array(rule.notify, fieldPath(field, 'notify'), (v, f) => c.oneOf(v, f, ESCALATION_AUDIENCES), { unique: true, nonEmpty: true });
+  return multiple ?? null;
+}
+
+/** One ladder per supporting role: zero to three rungs (L1, L2, L3 in order), acknowledgement only (ADR 0017). */
+function checkSupportEscalation(c: Check, value: unknown): void {
+  const ladders = c.object(value, 'supportEscalation', SUPPORTING_ROLES);
+  if (!ladders) return;
+  for (const role of SUPPORTING_ROLES) {
+    const field = fieldPath('supportEscalation', role);
+    const multiples = c.array(ladders[role], field, (v, f, index) => checkSupportRung(c, v, f, index));
+    if (!multiples) continue;
+    if (multiples.length > ESCALATION_STEPS.length) c.fail(field, 'must have at most the levels L1, L2 and L3');
+    checkRisingMultiples(c, multiples, field);
+  }
 }
 
 function checkAlertProposal(c: Check, value: unknown): void {
@@ -265,7 +298,8 @@ function checkDuplicates(c: Check, value: unknown): void {
 /**
  * Validates a whole rule-set document (as received from the API or read from the database):
  * every field, type and enum value, unknown keys rejected, plus the cross-field rules (unique
- * category codes, OTHER present, lead not in its own support, ack < resolve, L1 < L2 < L3…).
+ * category codes, OTHER present, lead not in its own support, ack < resolve, L1 < L2 < L3 in
+ * both ladders…).
  * All errors are collected, each naming its field by dotted path. On success, returns a deep
  * copy typed as RuleSetDocument.
  */
@@ -279,6 +313,7 @@ export function validateRuleSet(doc: unknown): RuleSetValidation {
     checkSlas(c, root.slas);
     checkServiceHours(c, root.serviceHours);
     checkEscalation(c, root.escalation);
+    checkSupportEscalation(c, root.supportEscalation);
     c.oneOf(root.crisisCoordinator, 'crisisCoordinator', DEPARTMENTS);
     checkAlertProposal(c, root.alertProposal);
     checkDuplicates(c, root.duplicates);

@@ -1,5 +1,13 @@
-import { ESCALATION_LEVELS, type DeadlineKind, type Department, type EscalationLevel, type EscalationRule } from '@cgi/shared';
-import { isTriggerMet } from './escalation-triggers';
+import {
+  ESCALATION_LEVELS,
+  type AssignmentRole,
+  type DeadlineKind,
+  type Department,
+  type EscalationAudience,
+  type EscalationLevel,
+  type RuleSetDocument,
+} from '@cgi/shared';
+import { isTriggerMet, rungAudience } from './escalation-triggers';
 
 /** What became of a pending escalation deadline when it was processed. */
 export type DeadlineOutcome = 'ESCALATED' | 'MET' | 'LEVEL_REACHED' | 'SUPERSEDED';
@@ -9,6 +17,8 @@ export interface PendingDeadline {
   id: string;
   occurrenceId: string;
   department: Department;
+  /** The role whose ladder the row belongs to: LEAD (governance.md §6) or SUPPORT / COORDINATOR (ADR 0017). */
+  role: AssignmentRole;
   kind: DeadlineKind;
   level: 'L1' | 'L2' | 'L3';
   dueAt: Date;
@@ -24,6 +34,7 @@ export interface OccurrenceClock {
 /** One assignment's part of the clock state, read under the occurrence's row lock. */
 export interface AssignmentClock {
   department: Department;
+  role: AssignmentRole;
   state: string;
   acknowledgedAt: Date | null;
   onSceneAt: Date | null;
@@ -50,7 +61,8 @@ export function compareDeadlines(a: PendingDeadline, b: PendingDeadline): number
 
 /**
  * Decides every due, pending deadline of ONE occurrence at once, in ladder order per department:
- * superseded when its department is no longer the active lead, met when its condition holds,
+ * superseded when its department no longer holds the role of the row's ladder (another lead, a
+ * support released or made lead), met when that department's condition holds,
  * level reached when the assignment is already at that level or above (never downwards, one
  * ESCALATED per level), escalated otherwise — and an escalation raises the level the later rows
  * of the same department are compared with. The caller holds the occurrence's row lock and writes
@@ -66,7 +78,8 @@ export function decideDeadlines(
   return [...deadlines].sort(compareDeadlines).map((d) => {
     const a = assignments.find((x) => x.department === d.department);
     let outcome: DeadlineOutcome;
-    if (!a || a.state === 'RELEASED' || occurrence.leadDepartment !== d.department) {
+    const roleHeld = d.role === 'LEAD' ? occurrence.leadDepartment === d.department : a?.role === d.role;
+    if (!a || a.state === 'RELEASED' || !roleHeld) {
       outcome = 'SUPERSEDED';
     } else if (isTriggerMet(d.kind, { acknowledgedAt: a.acknowledgedAt, onSceneAt: a.onSceneAt, resolvedAt: occurrence.resolvedAt, closedOrCancelled })) {
       outcome = 'MET';
@@ -80,7 +93,7 @@ export function decideDeadlines(
   });
 }
 
-export type EscalationRecipient = EscalationRule['notify'][number];
+export type EscalationRecipient = EscalationAudience;
 
 /** Who a recipient kind is, for the department the deadline concerns (null: the municipal coordinator, no department). */
 export function recipientDepartment(r: EscalationRecipient, department: Department): Department | null {
@@ -110,11 +123,17 @@ export interface EscalationNotice {
   departments: Department[];
 }
 
-/** The notice of an escalated deadline; `activeDepartments` are the occurrence's assignments not released. */
-export function escalationNotice(d: PendingDeadline, ladder: readonly EscalationRule[], activeDepartments: readonly Department[]): EscalationNotice {
-  const rule = ladder.find((r) => r.level === d.level);
-  const notified = (rule?.notify ?? []).map((recipient) => ({ recipient, department: recipientDepartment(recipient, d.department) }));
-  const reason = `${d.department} ${REASONS[d.kind]} by ${d.dueAt.toISOString()} (${d.kind.toLowerCase().replace('_', ' ')} deadline, ${d.level})`;
+/** The ladders a notice reads its recipients from: those of the rule-set version the occurrence was routed by. */
+export type EscalationLadders = Pick<RuleSetDocument, 'escalation' | 'supportEscalation'>;
+
+/**
+ * The notice of an escalated deadline, recipients from the ladder of the row's role;
+ * `activeDepartments` are the occurrence's assignments not released.
+ */
+export function escalationNotice(d: PendingDeadline, ladders: EscalationLadders, activeDepartments: readonly Department[]): EscalationNotice {
+  const notified = rungAudience(ladders, d.role, d.level).map((recipient) => ({ recipient, department: recipientDepartment(recipient, d.department) }));
+  const who = d.role === 'LEAD' ? d.department : `${d.department} (${d.role.toLowerCase()})`;
+  const reason = `${who} ${REASONS[d.kind]} by ${d.dueAt.toISOString()} (${d.kind.toLowerCase().replace('_', ' ')} deadline, ${d.level})`;
   const departments = [...new Set<Department>([
     ...activeDepartments,
     ...notified.flatMap((n) => (n.department ? [n.department] : [])),

@@ -1,6 +1,15 @@
 import type { RuleSetDocument } from '@cgi/shared';
 import { DEFAULT_RULE_SET } from '../routing/default-rule-set';
-import { dueEscalationLevel, escalationTriggers, isTriggerMet, type ClockState, type EscalationTrigger } from './escalation-triggers';
+import {
+  assignmentTriggers,
+  dueEscalationLevel,
+  escalationTriggers,
+  isTriggerMet,
+  rungAudience,
+  supportEscalationTriggers,
+  type ClockState,
+  type EscalationTrigger,
+} from './escalation-triggers';
 
 const at = (iso: string): Date => new Date(iso);
 const OPEN: ClockState = { acknowledgedAt: null, onSceneAt: null, resolvedAt: null, closedOrCancelled: false };
@@ -63,6 +72,55 @@ describe('escalationTriggers', () => {
       'L3 ACKNOWLEDGE 2026-05-12T14:06:00.000Z',
       'L3 RESOLVE 2026-05-12T14:06:00.000Z',
     ]);
+  });
+});
+
+describe('supportEscalationTriggers: the ladder of a support or coordinator department (ADR 0017)', () => {
+  it('P1 support dispatched at 14:00: L1 at 14:02 (the acknowledge deadline), L2 at 14:04; no on-scene or resolve rung', () => {
+    for (const role of ['SUPPORT', 'COORDINATOR'] as const) {
+      expect(describeTriggers(supportEscalationTriggers(at('2026-05-12T14:00:00Z'), 'P1', role, DEFAULT_RULE_SET))).toEqual([
+        'L1 ACKNOWLEDGE 2026-05-12T14:02:00.000Z',
+        'L2 ACKNOWLEDGE 2026-05-12T14:04:00.000Z',
+      ]);
+    }
+  });
+
+  it('P4 support counts in service hours, like the lead (Friday 19:00 → Monday 11:00, 15:00)', () => {
+    expect(describeTriggers(supportEscalationTriggers(at('2026-01-16T19:00:00Z'), 'P4', 'SUPPORT', DEFAULT_RULE_SET))).toEqual([
+      'L1 ACKNOWLEDGE 2026-01-19T11:00:00.000Z',
+      'L2 ACKNOWLEDGE 2026-01-19T15:00:00.000Z',
+    ]);
+  });
+
+  it('is data: rungs apply to their priorities only, multiples come from the rule set, an empty ladder has no trigger', () => {
+    const doc: RuleSetDocument = {
+      ...DEFAULT_RULE_SET,
+      supportEscalation: {
+        SUPPORT: [
+          { level: 'L1', acknowledgeMultiple: 2, priorities: ['P1', 'P2'], notify: ['DEPARTMENT'] },
+          { level: 'L2', acknowledgeMultiple: 3, priorities: ['P1'], notify: ['CGI_SUPERVISOR'] },
+        ],
+        COORDINATOR: [],
+      },
+    };
+    const t0 = at('2026-05-12T14:00:00Z');
+    expect(describeTriggers(supportEscalationTriggers(t0, 'P1', 'SUPPORT', doc))).toEqual(['L1 ACKNOWLEDGE 2026-05-12T14:04:00.000Z', 'L2 ACKNOWLEDGE 2026-05-12T14:06:00.000Z']);
+    expect(describeTriggers(supportEscalationTriggers(t0, 'P2', 'SUPPORT', doc))).toEqual(['L1 ACKNOWLEDGE 2026-05-12T14:10:00.000Z']);
+    expect(supportEscalationTriggers(t0, 'P3', 'SUPPORT', doc)).toEqual([]);
+    expect(supportEscalationTriggers(t0, 'P1', 'COORDINATOR', doc)).toEqual([]);
+    const older: Partial<RuleSetDocument> = { ...DEFAULT_RULE_SET };
+    delete older.supportEscalation;
+    expect(supportEscalationTriggers(t0, 'P1', 'SUPPORT', older as RuleSetDocument)).toEqual([]);
+  });
+
+  it("assignmentTriggers picks the ladder of the assignment's role; rungAudience who each rung tells", () => {
+    const t0 = at('2026-05-12T14:00:00Z');
+    expect(assignmentTriggers('LEAD', t0, 'P1', DEFAULT_RULE_SET)).toEqual(escalationTriggers(t0, 'P1', DEFAULT_RULE_SET));
+    expect(assignmentTriggers('SUPPORT', t0, 'P1', DEFAULT_RULE_SET)).toEqual(supportEscalationTriggers(t0, 'P1', 'SUPPORT', DEFAULT_RULE_SET));
+    expect(rungAudience(DEFAULT_RULE_SET, 'SUPPORT', 'L1')).toEqual(['DEPARTMENT', 'DEPARTMENT_SUPERVISOR']);
+    expect(rungAudience(DEFAULT_RULE_SET, 'COORDINATOR', 'L2')).toEqual(['CGI_SUPERVISOR']);
+    expect(rungAudience(DEFAULT_RULE_SET, 'SUPPORT', 'L3')).toEqual([]);
+    expect(rungAudience(DEFAULT_RULE_SET, 'LEAD', 'L3')).toEqual(['MUNICIPAL_COORDINATOR', 'CIVIL_PROTECTION']);
   });
 });
 

@@ -1,4 +1,14 @@
-import { ESCALATION_LEVELS, type DeadlineKind, type EscalationLevel, type Priority, type RuleSetDocument } from '@cgi/shared';
+import {
+  ESCALATION_LEVELS,
+  type AssignmentRole,
+  type DeadlineKind,
+  type EscalationAudience,
+  type EscalationLevel,
+  type Priority,
+  type RuleSetDocument,
+  type SupportEscalationRule,
+  type SupportingRole,
+} from '@cgi/shared';
 import { addCalendarMinutes, computeDeadlines } from './deadlines';
 
 /** One condition of the escalation ladder (governance.md §6): at `dueAt`, unless met, `level` applies. */
@@ -53,6 +63,48 @@ export function escalationTriggers(dispatchedAt: Date, priority: Priority, doc: 
     }
   }
   return triggers.sort(compareTriggers);
+}
+
+/**
+ * The ladder of a support or coordinator department (ADR 0017): acknowledge triggers only, at the
+ * rung's multiple of the priority's acknowledge deadline from `assignedAt`, for the rungs that
+ * apply to `priority`. None when the rule set has no such ladder (versions before ADR 0017).
+ */
+export function supportEscalationTriggers(
+  assignedAt: Date,
+  priority: Priority,
+  role: SupportingRole,
+  doc: RuleSetDocument,
+): EscalationTrigger[] {
+  const sla = doc.slas[priority];
+  return supportLadder(doc, role)
+    .filter((rule) => rule.priorities.includes(priority))
+    .map((rule): EscalationTrigger => ({
+      level: rule.level,
+      kind: 'ACKNOWLEDGE',
+      dueAt: addCalendarMinutes(assignedAt, sla.acknowledgeMinutes * rule.acknowledgeMultiple, sla.calendar, doc.serviceHours),
+    }))
+    .sort(compareTriggers);
+}
+
+/** The triggers of one assignment, by its role: the lead's ladder (§6) or the role's own. */
+export function assignmentTriggers(role: AssignmentRole, assignedAt: Date, priority: Priority, doc: RuleSetDocument): EscalationTrigger[] {
+  return role === 'LEAD' ? escalationTriggers(assignedAt, priority, doc) : supportEscalationTriggers(assignedAt, priority, role, doc);
+}
+
+/** A supporting role's ladder in the rule set (empty in versions published before it existed). */
+export function supportLadder(doc: Pick<RuleSetDocument, 'supportEscalation'>, role: SupportingRole): readonly SupportEscalationRule[] {
+  return doc.supportEscalation?.[role] ?? [];
+}
+
+/** Who a rung of the ladder of `role` tells (empty when the ladder has no such rung). */
+export function rungAudience(
+  doc: Pick<RuleSetDocument, 'escalation' | 'supportEscalation'>,
+  role: AssignmentRole,
+  level: EscalationTrigger['level'],
+): readonly EscalationAudience[] {
+  const rungs = role === 'LEAD' ? doc.escalation : supportLadder(doc, role);
+  return rungs.find((r) => r.level === level)?.notify ?? [];
 }
 
 /**

@@ -3,6 +3,8 @@ import { Escalation1764300000000 } from './1764300000000-escalation';
 import { Security1764310000000 } from './1764310000000-security';
 import { Open3111764320000000 } from './1764320000000-open311';
 import { IntakeIdempotency1764330000000 } from './1764330000000-intake-idempotency';
+import { ReportPublication1764340000000 } from './1764340000000-report-publication';
+import { SupportEscalation1764350000000 } from './1764350000000-support-escalation';
 
 /** Every migration, in order. Add new ones at the end (one line each). */
 export const MIGRATIONS = [
@@ -11,4 +13,6 @@ export const MIGRATIONS = [
   Security1764310000000,
   Open3111764320000000,
   IntakeIdempotency1764330000000,
+  ReportPublication1764340000000,
+  SupportEscalation1764350000000,
 ];

@@ -1,4 +1,5 @@
 import type { OccurrenceStatus } from '@cgi/shared';
+import { STATUS_PAGE_CSS_PATH } from './status-page.assets';
 import type { StatusPageView } from './status-page.service';
 
 /** The lifecycle in words a citizen understands. */
@@ -24,8 +25,7 @@ const page = (title: string, body: string): string => `<!doctype html>
 <html lang="pt">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escape(title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
-dt{font-weight:600;margin-top:.6rem}dd{margin:0}textarea{width:100%;min-height:6rem}.ok{color:#176b2c}</style></head>
+<link rel="stylesheet" href="${STATUS_PAGE_CSS_PATH}"></head>
 <body>${body}</body></html>`;
 
 export function renderStatusPage(v: StatusPageView, token: string, flash: string | null): string {

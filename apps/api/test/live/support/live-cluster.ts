@@ -158,13 +158,14 @@ export class ApiNode {
   }
 }
 
-export type Identity = 'operator' | 'viewer' | 'fireAgent' | 'policeAgent' | 'mobilityAgent';
+export type Identity = 'operator' | 'viewer' | 'fireAgent' | 'policeAgent' | 'mobilityAgent' | 'admin';
 const IDENTITIES: Record<Identity, { role: Role; department: Department | null }> = {
   operator: { role: 'CGI_OPERATOR', department: null },
   viewer: { role: 'VIEWER', department: null },
   fireAgent: { role: 'DEPARTMENT_AGENT', department: 'FIRE' },
   policeAgent: { role: 'DEPARTMENT_AGENT', department: 'POLICE' },
   mobilityAgent: { role: 'DEPARTMENT_AGENT', department: 'MOBILITY' },
+  admin: { role: 'ADMIN', department: null },
 };
 
 /** A test database with users and their tokens, shared by the API nodes of a test file. */
@@ -194,6 +195,10 @@ export class LiveTestDatabase {
 
   token(who: Identity): string {
     return this.tokens.get(who)!;
+  }
+
+  async userId(who: Identity): Promise<string> {
+    return (await this.db.query<{ id: string }>(`SELECT id FROM users WHERE username = $1`, [who])).rows[0].id;
   }
 
   /** Every event position after `after` in log order, optionally only those concerning `department`. */
