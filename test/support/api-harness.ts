@@ -55,6 +55,9 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     LOG_LEVEL: 'silent',
+    // Tests judge behaviour on a loaded machine, not latency: intake's latency budget (ADR 0016) is
+    // exercised by intake-bound.spec.ts on its own.
+    INTAKE_MAX_WAIT_MS: '10000',
     ...overrides,
   });
   const db = new Client({ connectionString: database.url });

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { RequestMethod, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
@@ -45,7 +46,7 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
   useStrictFormBody(app, env.BODY_LIMIT_BYTES);
   // The client IP and correlation id of the request, for the security audit log.
   fastify.addHook('onRequest', (request, _reply, done) => {
-    runWithRequestContext({ ip: request.ip, correlationId: String(request.id) }, done);
+    runWithRequestContext({ ip: request.ip, correlationId: String(request.id), receivedAt: performance.now() }, done);
   });
   // Intake's bound (ADR 0016): a report is admitted as its request arrives and counted until its
   // answer is sent; past the bound it is refused before its body is read or its credentials
@@ -53,7 +54,11 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
   const intake = app.get(OccurrenceIntakeService);
   fastify.addHook('onRequest', (request, reply, done) => {
     if (request.method !== 'POST' || !INTAKE_URL.test(request.url)) return done();
-    if (!intake.tryAdmit()) return done(intake.overloaded());
+    if (!intake.tryAdmit()) {
+      // Answered here by the filter itself, not through Fastify's error chain: the cheapest refusal.
+      filter.catch(intake.overloaded(), new ExecutionContextHost([request, reply]));
+      return;
+    }
     reply.raw.once('close', () => intake.release());
     done();
   });

@@ -123,3 +123,55 @@ describe('intake bound: 503 OVERLOADED with Retry-After past INTAKE_MAX_QUEUE, n
     expect(await api.count('open311_requests')).toBe(before);
   });
 });
+
+/**
+ * ADR 0016: intake's latency budget. A report still waiting INTAKE_MAX_WAIT_MS after its request
+ * arrived is refused (503 OVERLOADED, Retry-After) instead of being written late, so that under
+ * overload the admitted reports keep their latency; the refused ones are stored nowhere.
+ */
+describe('intake latency budget: 503 OVERLOADED past INTAKE_MAX_WAIT_MS, nothing stored', () => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await startApi({ INTAKE_MAX_WAIT_MS: '300', INTAKE_MAX_QUEUE: '100', INTAKE_RETRY_AFTER_S: '3', INTAKE_BATCH_CONCURRENCY: '1' });
+  });
+  afterAll(() => api.close());
+
+  it('writes the report whose batch started in time and refuses the ones that waited past the budget', async () => {
+    const intake = api.app.get(OccurrenceIntakeService);
+    const post = (key: string) =>
+      api.http().post('/api/v1/occurrences').set('authorization', api.auth('operator')).set('idempotency-key', key)
+        .send({ category: 'FALLEN_TREE', location: PLACES.santaCatarina, description: key });
+    const before = await api.count('occurrences');
+    // Hold intake's context read (a lock on operational_levels): the first report's batch starts and
+    // waits on it, the next two queue behind that batch past the 300 ms budget.
+    const locker = new Client({ connectionString: api.env.DATABASE_URL });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE operational_levels IN ACCESS EXCLUSIVE MODE');
+    const first = post('budget-0').then((r) => r);
+    for (let i = 0; intake.reportsInFlight < 1; i++) {
+      if (i > 500) throw new Error('the first report never arrived');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const late = [post('budget-1').then((r) => r), post('budget-2').then((r) => r)];
+    for (let i = 0; intake.waitingReports < 2; i++) {
+      if (i > 500) throw new Error(`only ${intake.waitingReports} reports queued`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    await locker.query('COMMIT');
+    await locker.end();
+
+    expect((await first).status).toBe(201);
+    for (const res of await Promise.all(late)) {
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('3');
+      expect(res.body.error).toEqual(expect.objectContaining({ code: 'OVERLOADED', correlationId: expect.any(String) }));
+    }
+    expect(await api.count('occurrences')).toBe(before + 1);
+    // The refused report, sent again with its key once the node is free, is stored once.
+    const retry = await post('budget-1');
+    expect(retry.status).toBe(201);
+    expect(await api.count('occurrences')).toBe(before + 2);
+  });
+});

@@ -4,6 +4,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface RequestContext {
   ip: string | null;
   correlationId: string | null;
+  /** `performance.now()` when the request arrived (its onRequest hook), or null outside a request. */
+  receivedAt: number | null;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -15,5 +17,5 @@ export function runWithRequestContext(ctx: RequestContext, fn: () => void): void
 
 /** The current request's context, or nulls outside a request (jobs, scripts). */
 export function requestContext(): RequestContext {
-  return storage.getStore() ?? { ip: null, correlationId: null };
+  return storage.getStore() ?? { ip: null, correlationId: null, receivedAt: null };
 }

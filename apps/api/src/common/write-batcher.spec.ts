@@ -82,3 +82,34 @@ describe('WriteBatcher', () => {
     ]);
   });
 });
+
+describe('WriteBatcher with a wait budget', () => {
+  it('refuses the items that waited past maxWaitMs when their batch would start, and runs the others in order', async () => {
+    const g = gatedRun();
+    const b = new WriteBatcher(g.run, { maxBatch: 8, concurrency: 1, maxWaitMs: 100, expired: () => new Error('too late') });
+    const a = b.submit(1);
+    const now = performance.now();
+    const stale = b.submit(2, now - 1000);
+    const fresh = b.submit(3, now);
+    const staleToo = b.submit(4, now - 500);
+    const rejected = [expect(stale).rejects.toThrow('too late'), expect(staleToo).rejects.toThrow('too late')];
+    await g.releaseNext();
+    await Promise.all(rejected);
+    expect(g.batches).toEqual([[1], [3]]);
+    await g.releaseNext();
+    await expect(Promise.all([a, fresh])).resolves.toEqual([10, 30]);
+  });
+
+  it('refuses a stale item even with no batch running; an item whose batch started is answered however long the batch runs', async () => {
+    const g = gatedRun();
+    const b = new WriteBatcher(g.run, { maxBatch: 8, concurrency: 1, maxWaitMs: 1, expired: () => new Error('too late') });
+    const a = b.submit(1, performance.now() - 10_000);
+    expect(g.batches).toEqual([]);
+    await expect(a).rejects.toThrow('too late');
+    const c = b.submit(5);
+    expect(g.batches).toEqual([[5]]);
+    await new Promise((r) => setTimeout(r, 20));
+    await g.releaseNext();
+    await expect(c).resolves.toBe(50);
+  });
+});

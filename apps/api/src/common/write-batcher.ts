@@ -10,21 +10,26 @@
  * `run` answers one outcome per item, in order: its result, or the Error that item alone fails
  * with (a bad item must not fail its neighbours). If `run` itself throws, every item of the batch
  * gets that error. See docs/decisions/0013-intake-group-commit.md.
+ *
+ * With `maxWaitMs`, an item that has waited longer than that (since the `since` it was submitted
+ * with) when its batch would start is not run: it is refused with `expired()`'s error, so that
+ * under overload the items that are run keep their latency (ADR 0016).
  */
 export class WriteBatcher<I, O> {
-  private readonly queue: Array<{ item: I; resolve: (o: O) => void; reject: (e: unknown) => void }> = [];
+  private readonly queue: Array<{ item: I; since: number; resolve: (o: O) => void; reject: (e: unknown) => void }> = [];
   private running = 0;
 
   constructor(
     private readonly run: (items: I[]) => Promise<Array<O | Error>>,
-    private readonly options: { maxBatch: number; concurrency: number },
+    private readonly options: { maxBatch: number; concurrency: number; maxWaitMs?: number; expired?: () => Error },
   ) {
     if (options.maxBatch < 1 || options.concurrency < 1) throw new RangeError('maxBatch and concurrency must be at least 1');
   }
 
-  submit(item: I): Promise<O> {
+  /** `since`: when the item's wait began (`performance.now()`), by default now. */
+  submit(item: I, since: number = performance.now()): Promise<O> {
     return new Promise<O>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, since, resolve, reject });
       this.drain();
     });
   }
@@ -36,6 +41,8 @@ export class WriteBatcher<I, O> {
 
   private drain(): void {
     while (this.running < this.options.concurrency && this.queue.length > 0) {
+      this.refuseExpired();
+      if (this.queue.length === 0) return;
       const batch = this.queue.splice(0, this.options.maxBatch);
       this.running++;
       void this.execute(batch).finally(() => {
@@ -43,6 +50,18 @@ export class WriteBatcher<I, O> {
         this.drain();
       });
     }
+  }
+
+  /** Refuses the waiting items past `maxWaitMs`; the others keep their order. */
+  private refuseExpired(): void {
+    const { maxWaitMs, expired } = this.options;
+    if (maxWaitMs === undefined) return;
+    const now = performance.now();
+    const late = this.queue.filter((b) => now - b.since > maxWaitMs);
+    if (late.length === 0) return;
+    const kept = this.queue.filter((b) => now - b.since <= maxWaitMs);
+    this.queue.splice(0, this.queue.length, ...kept);
+    for (const b of late) b.reject(expired ? expired() : new Error(`waited over ${maxWaitMs} ms`));
   }
 
   private async execute(batch: typeof this.queue): Promise<void> {

@@ -7,6 +7,7 @@ import type { Department, OccurrenceDetail, OccurrenceFlags, OccurrenceSource, O
 import { actorLabel, type Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
 import { OverloadedException } from '../common/overloaded.exception';
+import { requestContext } from '../common/request-context';
 import { WriteBatcher } from '../common/write-batcher';
 import { Env } from '../config/env';
 import { isUniqueViolation } from '../database/pg-errors';
@@ -121,6 +122,8 @@ export class OccurrenceIntakeService {
     this.batcher = new WriteBatcher((jobs) => this.storeBatch(jobs), {
       maxBatch: env.INTAKE_BATCH_MAX,
       concurrency: env.INTAKE_BATCH_CONCURRENCY,
+      maxWaitMs: env.INTAKE_MAX_WAIT_MS,
+      expired: () => this.tooLate(),
     });
   }
 
@@ -149,6 +152,14 @@ export class OccurrenceIntakeService {
   overloaded(): OverloadedException {
     return new OverloadedException(
       `Intake is at capacity (${this.env.INTAKE_MAX_QUEUE} reports in progress on this node); nothing was stored, retry after ${this.env.INTAKE_RETRY_AFTER_S} s`,
+      this.env.INTAKE_RETRY_AFTER_S,
+    );
+  }
+
+  /** The refusal of a report that waited past INTAKE_MAX_WAIT_MS: 503 OVERLOADED with Retry-After. */
+  private tooLate(): OverloadedException {
+    return new OverloadedException(
+      `Intake is at capacity (a report waited over ${this.env.INTAKE_MAX_WAIT_MS} ms on this node); nothing was stored, retry after ${this.env.INTAKE_RETRY_AFTER_S} s`,
       this.env.INTAKE_RETRY_AFTER_S,
     );
   }
@@ -189,8 +200,11 @@ export class OccurrenceIntakeService {
     const { within, idempotencyKey } = options;
     const key = idempotencyKey === undefined ? null : scopedIdempotencyKey(actor, idempotencyKey);
     const job: IntakeJob = { dto, source: intakeSource(dto, actor), by: actorLabel(actor), key };
+    // The wait counts from the request's arrival: parsing, authentication and validation included.
+    const since = requestContext().receivedAt ?? performance.now();
+    if (performance.now() - since > this.env.INTAKE_MAX_WAIT_MS) throw this.tooLate();
     try {
-      if (job.source !== 'CITIZEN' && !within) return await this.batcher.submit(job);
+      if (job.source !== 'CITIZEN' && !within) return await this.batcher.submit(job, since);
       return await this.ds.transaction((m) => this.storeOne(m, job, within));
     } catch (err) {
       // Another node (or a citizen transaction) stored the same key first: answer that one.
