@@ -121,8 +121,9 @@ async function main(): Promise<void> {
   }
   const password = await createUser(url, 'bench-operator', 'CGI_OPERATOR', null);
   const api = await startApi(PORT, url, { RATE_LIMIT_USER_PER_MINUTE: '100000000' });
-  const { Env } = (await import(join(ROOT, 'apps/api/dist/config/env.js'))) as { Env: new () => { INTAKE_MAX_QUEUE: number } };
+  const { Env } = (await import(join(ROOT, 'apps/api/dist/config/env.js'))) as { Env: new () => { INTAKE_MAX_QUEUE: number; INTAKE_MAX_WAIT_MS: number } };
   const maxQueue = process.env.INTAKE_MAX_QUEUE ?? `${new Env().INTAKE_MAX_QUEUE} (default)`;
+  const maxWait = process.env.INTAKE_MAX_WAIT_MS ?? `${new Env().INTAKE_MAX_WAIT_MS} (default)`;
   try {
     const token = await login(PORT, 'bench-operator', password);
     const intake = (i: number, key?: string) => ({
@@ -196,7 +197,7 @@ async function main(): Promise<void> {
       '',
       `Operator intake (\`POST /api/v1/occurrences\`: validation, one read (parish, rules, levels, reference), routing, one statement writing the occurrence,`,
       `its assignments, escalation deadlines and events, answered with the stored occurrence; ADR 0012), reports that arrive together`,
-      `written together (group commit, ADR 0013), one API process, Fastify, \`INTAKE_MAX_QUEUE\` ${maxQueue} (ADR 0016).`,
+      `written together (group commit, ADR 0013), one API process, Fastify, \`INTAKE_MAX_QUEUE\` ${maxQueue}, \`INTAKE_MAX_WAIT_MS\` ${maxWait} (ADR 0016); every connection plans for the tables as they are (\`plan_cache_mode = force_custom_plan\`, ADR 0015).`,
       '',
       `A fresh API process at 50/s, open loop, ${SECONDS} s, before and after a 3 s burst of ${CONNECTIONS} connections (large batches: from then on`,
       'a connection runs its prepared statements\' generic plans):',

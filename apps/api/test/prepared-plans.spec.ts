@@ -37,14 +37,16 @@ describe('statement plans of intake, commands and the live feed, on a stock serv
     api.http().post(`/api/v1/occurrences/${id}/${action}`).set('authorization', api.auth(who)).send(body);
   const report = { category: 'FALLEN_TREE', location: PLACES.santaCatarina, description: 'Árvore caída' };
 
-  it('every connection of the API, the live relay\'s too, runs with JIT off', async () => {
+  it('every connection of the API, the live relay\'s too, runs with JIT off and plans for the tables as they are', async () => {
     const ds = api.app.get<DataSource>(getDataSourceToken());
     expect((await ds.query(`SHOW jit`))[0].jit).toBe('off');
+    expect((await ds.query(`SHOW plan_cache_mode`))[0].plan_cache_mode).toBe('force_custom_plan');
     const relay = api.app.get(LiveRelayService);
     for (let i = 0; i < 100 && !relay.leading; i++) await new Promise((r) => setTimeout(r, 50));
     const client = (relay as unknown as { client: Client | null }).client;
     expect(client).not.toBeNull();
     expect((await client!.query(`SHOW jit`)).rows[0].jit).toBe('off');
+    expect((await client!.query(`SHOW plan_cache_mode`)).rows[0].plan_cache_mode).toBe('force_custom_plan');
   });
 
   it('the intake read is far below jit_above_cost in its generic plan', async () => {

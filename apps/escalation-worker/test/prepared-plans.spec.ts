@@ -56,13 +56,15 @@ describe('statement plans of the escalation worker, on a stock server', () => {
     hooks.close();
   });
 
-  it('runs every connection with JIT off, the outbox relay\'s too', async () => {
+  it('runs every connection with JIT off and custom plans, the outbox relay\'s too', async () => {
     const ds = worker.get<DataSource>(getDataSourceToken());
     expect((await ds.query(`SHOW jit`))[0].jit).toBe('off');
+    expect((await ds.query(`SHOW plan_cache_mode`))[0].plan_cache_mode).toBe('force_custom_plan');
     const relay = worker.get(OutboxRelayService);
     await waitFor('the outbox relay to lead', async () => relay.isLeader() || null, 10_000, 50);
     const client = (relay as unknown as { client: Client | null }).client;
     expect((await client!.query(`SHOW jit`)).rows[0].jit).toBe('off');
+    expect((await client!.query(`SHOW plan_cache_mode`)).rows[0].plan_cache_mode).toBe('force_custom_plan');
   });
 
   it('no statement of the worker is JIT-compiled or scans a growing table', async () => {
