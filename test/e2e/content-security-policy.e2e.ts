@@ -24,7 +24,8 @@ const e2e = useE2eSession(async () => {
   const port = await freePort();
   tileServer = createServer((_req, res) => {
     tilesServed += 1;
-    res.writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*' }).end(TILE);
+    // A slow tile host: tiles are still loading when the map zooms, as on a real network.
+    setTimeout(() => res.writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*' }).end(TILE), 250);
   });
   await new Promise<void>((resolve) => tileServer!.listen(port, '127.0.0.1', resolve));
   return { CONSOLE_TILE_URL: `http://127.0.0.1:${port}/{z}/{x}/{y}.png` };
@@ -66,7 +67,7 @@ test('the policy is served and the watch sees a violation when there is one', as
   const csp = res.headers.get('content-security-policy') ?? '';
   assert.match(csp, /script-src 'self'/);
   assert.match(csp, /style-src 'self'(;|$)/);
-  assert.match(csp, /img-src 'self' http:\/\/127\.0\.0\.1:\d+/);
+  assert.match(csp, /img-src 'self' data: http:\/\/127\.0\.0\.1:\d+/);
   const { page, violations } = await watchedPage('probe');
   await page.goto(e2e.stack.baseUrl);
   await page.waitForSelector('input[name=username]');
@@ -111,6 +112,13 @@ test('every screen loads with no CSP violation: login, workstation, detail, depa
   await workstation.page.waitForSelector(`[data-testid=occurrence-detail][aria-label="${occurrence.reference}"]`);
   // The base map's tiles came from the tile host and were drawn.
   await workstation.page.waitForSelector('img.leaflet-tile-loaded', { timeout: 10_000 });
+  await settle(workstation.page);
+  // Zoom twice while the tiles load: Leaflet aborts the tiles still in flight by pointing them at
+  // its own blank data: image, which the policy must allow (ADR 0022).
+  await workstation.page.locator('.leaflet-container').first().hover();
+  await workstation.page.mouse.wheel(0, -500);
+  await new Promise((r) => setTimeout(r, 80));
+  await workstation.page.mouse.wheel(0, -500);
   await settle(workstation.page);
   await workstation.page.screenshot({ path: screenshotPath('csp-1-workstation-detail') });
   all.push(...workstation.violations);

@@ -41,7 +41,7 @@ describe('the HTTP edge', () => {
       expect(csp['script-src']).toBe("'self'");
       expect(csp['style-src']).toBe("'self'");
       expect(csp['script-src-attr']).toBe("'none'");
-      expect(csp['img-src']).toBe("'self' https://*.tiles.example.org:8443");
+      expect(csp['img-src']).toBe("'self' data: https://*.tiles.example.org:8443");
       expect(csp['connect-src']).toBe("'self'");
       expect(csp['default-src']).toBe("'self'");
       expect(csp['object-src']).toBe("'none'");
@@ -71,7 +71,7 @@ describe('the HTTP edge', () => {
       expect(tileSource('https://tile.openstreetmap.org/{z}/{x}/{y}.png')).toBe('https://tile.openstreetmap.org');
       expect(tileSource('http://127.0.0.1:8080/tiles/{z}/{x}/{y}.png')).toBe('http://127.0.0.1:8080');
       expect(tileSource('https://{s}.tile.example/{z}/{x}/{y}.png')).toBe('https://*.tile.example');
-      expect(contentSecurityPolicy({ CONSOLE_TILE_URL: 'none' })['img-src']).toEqual(["'self'"]);
+      expect(contentSecurityPolicy({ CONSOLE_TILE_URL: 'none' })['img-src']).toEqual(["'self'", 'data:']);
       expect(() => validateEnv({ ...baseEnv, CONSOLE_TILE_URL: "https://x.example;script-src 'unsafe-inline'/{z}" })).toThrow(/CONSOLE_TILE_URL/);
     });
   });

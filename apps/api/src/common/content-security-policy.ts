@@ -31,7 +31,9 @@ export function contentSecurityPolicy(env: Pick<Env, 'CONSOLE_TILE_URL'>): CspDi
     'script-src': ["'self'"],
     'script-src-attr': ["'none'"],
     'style-src': ["'self'"],
-    'img-src': ["'self'", ...(tiles ? [tiles] : [])],
+    // data: for Leaflet's own blank tile (L.Util.emptyImageUrl): it sets a tile's src to it when it
+    // aborts a tile still loading (a pan or zoom), which the policy otherwise blocks and reports.
+    'img-src': ["'self'", 'data:', ...(tiles ? [tiles] : [])],
     'font-src': ["'self'"],
     'connect-src': ["'self'"],
     'object-src': ["'none'"],
