@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { backoffMs, sendWithRetry } from './retry';
+import { sendWithRetry } from './retry';
 
 describe('the simulated clients retry a 503 with backoff, honouring Retry-After', () => {
   let server: Server;
@@ -51,13 +51,5 @@ describe('the simulated clients retry a 503 with backoff, honouring Retry-After'
     expect(attempts).toBe(3);
     expect(seen).toHaveLength(3);
     refuse = 0;
-  });
-
-  it('backs off exponentially with jitter above the floor, capped', () => {
-    const p = { attempts: 6, baseMs: 250, maxMs: 10_000, random: () => 0.5 };
-    expect([1, 2, 3, 4].map((a) => backoffMs(p, a, null))).toEqual([375, 750, 1500, 3000]);
-    expect(backoffMs(p, 1, '2')).toBe(3000);
-    expect(backoffMs(p, 8, null)).toBe(10_000);
-    expect(backoffMs({ ...p, random: () => 0 }, 1, 'Wed, 21 Oct 2015 07:28:00 GMT')).toBe(250);
   });
 });

@@ -5,3 +5,4 @@ export * from './rules';
 export * from './live-events';
 export * from './live-cursor';
 export * from './notification';
+export * from './retry';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiClient, ApiRequestError, parseRetryAfter, type RetryPolicy } from './api-client';
+import { ApiClient, ApiRequestError, type RetryPolicy } from './api-client';
 
 const overloaded = (retryAfter?: string): Response =>
   new Response(JSON.stringify({ error: { code: 'OVERLOADED', message: 'Intake is at capacity', correlationId: 'c' } }), {
@@ -52,12 +52,5 @@ describe('ApiClient: a 503 (intake at capacity, ADR 0016) is retried when the re
     const c = client([() => overloaded('1'), () => new Response('{"items":[]}', { status: 200 })]);
     await expect(c.api.get('/occurrences')).resolves.toEqual({ items: [] });
     expect(c.fetch).toHaveBeenCalledTimes(2);
-  });
-
-  it('reads Retry-After as seconds or as an HTTP date', () => {
-    expect(parseRetryAfter('3')).toBe(3000);
-    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
-    expect(parseRetryAfter('soon')).toBeNull();
-    expect(parseRetryAfter(null)).toBeNull();
   });
 });

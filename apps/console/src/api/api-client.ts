@@ -1,4 +1,4 @@
-import type { ApiError, Department, FieldError, ReportPublication, Role } from '@cgi/shared';
+import { parseRetryAfter, retryDelay, type ApiError, type Backoff, type Department, type FieldError, type ReportPublication, type Role } from '@cgi/shared';
 
 export interface SessionUser {
   id: string;
@@ -45,20 +45,11 @@ export function queryString(q: Record<string, QueryValue>): string {
 }
 
 /**
- * How the client retries a request the API refused for now (503 OVERLOADED, ADR 0016): only
- * requests that are safe to repeat — reads, and writes carrying an Idempotency-Key (the same key
- * on every attempt) — after the answer's Retry-After or an exponential backoff, whichever is
- * longer, with jitter so that many consoles do not come back at the same instant.
+ * How the client retries a request the API refused for now (503, ADR 0016): `Backoff` of
+ * @cgi/shared, for reads and writes carrying an Idempotency-Key only.
  */
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  attempts: number;
-  /** Backoff before the second attempt; doubled for each next one. */
-  baseMs: number;
-  /** Longest wait between two attempts. */
-  maxMs: number;
+export interface RetryPolicy extends Backoff {
   sleep: (ms: number) => Promise<void>;
-  random: () => number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = {
@@ -68,21 +59,6 @@ export const DEFAULT_RETRY: RetryPolicy = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
 };
-
-/** The wait before attempt `attempt + 1` (attempt counts from 1): backoff or Retry-After, the longer, plus up to 50 % jitter, capped. */
-export function retryDelay(policy: RetryPolicy, attempt: number, retryAfterMs: number | null): number {
-  const backoff = policy.baseMs * 2 ** (attempt - 1);
-  const wait = Math.max(backoff, retryAfterMs ?? 0);
-  return Math.min(policy.maxMs, wait + wait * 0.5 * policy.random());
-}
-
-/** Retry-After as delay-seconds or an HTTP date, in milliseconds from now. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
-  if (!value) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
 
 /**
  * The REST client of the console: bearer token, JSON, the API's error shape.
