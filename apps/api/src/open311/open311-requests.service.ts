@@ -36,7 +36,7 @@ const CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,}$/;
 const PHONE = /^\+?[0-9 ]{6,20}$/;
 
-/** A single text parameter; "optional" means empty is the same as absent (GeoReport v2 "Definitions"). */
+/** A single text parameter; "optional" means empty is the same as absent (GeoReport v2 "Definitions"). NUL characters are refused before, by `nulParameters`. */
 function text(params: Params, name: string, errors: string[]): string | undefined {
   const v: unknown = params[name];
   if (Array.isArray(v)) {
@@ -46,10 +46,6 @@ function text(params: Params, name: string, errors: string[]): string | undefine
   if (v === undefined) return undefined;
   if (typeof v !== 'string') {
     errors.push(`${name}: must be text`);
-    return undefined;
-  }
-  if (v.includes('\u0000')) {
-    if (!errors.some((e) => e.startsWith(`${name}:`))) errors.push(`${name}: must not contain a NUL character`);
     return undefined;
   }
   const t = v.trim();
