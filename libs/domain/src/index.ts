@@ -23,3 +23,7 @@ export * from './sla/escalation-firing';
 export * from './operational-level/operational-level';
 
 export * from './open311/open311';
+
+export * from './units/default-unit-rules';
+export * from './units/unit-lifecycle';
+export * from './units/unit-position';

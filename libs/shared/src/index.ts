@@ -6,3 +6,4 @@ export * from './live-events';
 export * from './live-cursor';
 export * from './notification';
 export * from './retry';
+export * from './units';

@@ -1,4 +1,5 @@
 import type { OccurrenceEventView, OccurrenceView } from './occurrence';
+import type { LiveUnitPositions } from './units';
 
 /**
  * The live feed's typed event map (Socket.IO namespace `/live`), used by the API gateway
@@ -72,6 +73,12 @@ export interface LiveServerEvents {
   'occurrence:event': (e: LiveOccurrenceEvent) => void;
   'feed:heartbeat': (h: LiveHeartbeat) => void;
   'feed:reload': (r: LiveReload) => void;
+  /**
+   * AVL positions of the units this socket may see, coalesced: at most one position per unit per
+   * second. Telemetry, not events: no position in the log, no replay (a reconnecting console reads
+   * `GET /api/v1/units`); unit status changes arrive as `occurrence:event` (UNIT_* types).
+   */
+  'units:positions': (p: LiveUnitPositions) => void;
 }
 
 export interface LiveClientEvents {

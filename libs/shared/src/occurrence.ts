@@ -89,6 +89,15 @@ export const EVENT_TYPES = [
   'OPERATIONAL_LEVEL_SET',
   'OPERATIONAL_LEVEL_PROPOSED',
   'RULE_SET_PUBLISHED',
+  /** A unit was assigned to the occurrence (payload: UnitEventPayload). */
+  'UNIT_DISPATCHED',
+  /** The geofence saw a dispatched unit within the on-scene radius: ON_SCENE awaits confirmation. */
+  'UNIT_ON_SCENE_PROPOSED',
+  'UNIT_ON_SCENE',
+  /** The unit left the occurrence (released by hand, or the occurrence was resolved or cancelled). */
+  'UNIT_RELEASED',
+  /** A unit's availability changed outside any occurrence (AVAILABLE ⇄ UNAVAILABLE). */
+  'UNIT_STATUS_CHANGED',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

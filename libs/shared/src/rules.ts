@@ -1,4 +1,5 @@
 import type { AssignmentRole, Department, OperationalLevel, Partner, Priority } from './enums';
+import type { UnitRules } from './units';
 
 /**
  * The CGI governance rules as data (governance.md §2–§4, §6–§8).
@@ -120,6 +121,8 @@ export interface RuleSetDocument {
   crisisCoordinator: Department;
   alertProposal: { minOccurrences: number; windowMinutes: number; priorities: Priority[] };
   duplicates: { radiusMeters: number; windowMinutes: number };
+  /** The fleet's kinds (mean speeds for ETAs), the on-scene geofence and staleness (issue 14). */
+  units: UnitRules;
 }
 
 export interface RuleSetView {

@@ -14,6 +14,8 @@ export const DEPARTMENT_NAMES: Record<Department, string> = {
   CGI: 'Centro de Gestão Integrada',
 };
 
+const UNITS_COMMENT = 'Unit kinds of the municipal fleet, on-scene geofence and staleness (issue 14)';
+
 interface ParishFeature {
   properties: { code: string; name: string; short_name: string; area_km2: number };
   geometry: { type: 'Polygon'; coordinates: number[][][] };
@@ -67,6 +69,20 @@ export async function seedReferenceData(ds: DataSource): Promise<void> {
       await m.query(
         `INSERT INTO occurrence_events (occurrence_id, type, actor, departments, payload) VALUES (NULL, 'RULE_SET_PUBLISHED', 'system', '{}', $1::jsonb)`,
         [JSON.stringify(payload)],
+      );
+    }
+    // The same for the fleet's catalogue (issue 14): rules published before it get DEFAULT_UNIT_RULES.
+    const [withUnits]: Array<{ version: number }> = await m.query(
+      `INSERT INTO rule_sets (version, document, created_by, comment)
+       SELECT version + 1, document || jsonb_build_object('units', $1::jsonb), 'system', $2
+         FROM rule_sets WHERE version = (SELECT max(version) FROM rule_sets) AND NOT document ? 'units'
+       RETURNING version`,
+      [JSON.stringify(DEFAULT_RULE_SET.units), UNITS_COMMENT],
+    );
+    if (withUnits) {
+      await m.query(
+        `INSERT INTO occurrence_events (occurrence_id, type, actor, departments, payload) VALUES (NULL, 'RULE_SET_PUBLISHED', 'system', '{}', $1::jsonb)`,
+        [JSON.stringify({ version: withUnits.version, comment: UNITS_COMMENT })],
       );
     }
     await m.query(

@@ -1,4 +1,5 @@
 import { PRIORITIES, type CategoryRule, type Department, type HolidayRule, type Priority, type RuleSetDocument, type SupportEscalationRule } from '@cgi/shared';
+import { DEFAULT_UNIT_RULES } from '../units/default-unit-rules';
 
 /**
  * governance.md as data: the rule set seeded as version 1. Supervisors replace it through the
@@ -179,4 +180,5 @@ export const DEFAULT_RULE_SET: RuleSetDocument = deepFreeze({
   crisisCoordinator: 'CIVIL_PROTECTION',
   alertProposal: { minOccurrences: 5, windowMinutes: 60, priorities: ['P1', 'P2'] },
   duplicates: { radiusMeters: 150, windowMinutes: 120 },
+  units: DEFAULT_UNIT_RULES,
 });

@@ -59,6 +59,7 @@ describe('validateRuleSet', () => {
         'crisisCoordinator',
         'alertProposal',
         'duplicates',
+        'units',
       ].map((field) => ({ field, message: 'is required' })),
     );
   });
@@ -68,6 +69,11 @@ describe('validateRuleSet', () => {
     ['unknown top-level key', [['extra', 1]], 'extra', 'unknown field'],
     ['unknown category key', [['categories[2].colour', 'red']], 'categories[2].colour', 'unknown field'],
     ['unknown nested key', [['slas.P2.grace', 5]], 'slas.P2.grace', 'unknown field'],
+    ['unit kind owned by nobody', [['units.kinds[0].departments', []]], 'units.kinds[0].departments', 'must not be empty'],
+    ['unit kind with a zero mean speed', [['units.kinds[1].meanSpeedKmh', 0]], 'units.kinds[1].meanSpeedKmh', ''],
+    ['unit kind code in lower case', [['units.kinds[2].code', 'engine']], 'units.kinds[2].code', 'upper case'],
+    ['repeated unit kind', [['units.kinds[1].code', 'ENGINE']], 'units.kinds[1].code', 'duplicate unit kind ENGINE'],
+    ['geofence too small', [['units.onSceneRadiusMeters', 1]], 'units.onSceneRadiusMeters', ''],
     ['unknown priority in slas', [['slas.P5', DEFAULT_RULE_SET.slas.P4]], 'slas.P5', 'unknown field'],
     ['categories not an array', [['categories', {}]], 'categories', 'must be an array'],
     ['no categories', [['categories', []]], 'categories', 'must include the OTHER category'],

@@ -52,6 +52,7 @@ const ROOT_KEYS: readonly (keyof RuleSetDocument)[] = [
   'crisisCoordinator',
   'alertProposal',
   'duplicates',
+  'units',
 ];
 
 type Check = RuleSetChecker;
@@ -295,6 +296,34 @@ function checkDuplicates(c: Check, value: unknown): void {
   c.positiveInteger(duplicates.windowMinutes, fieldPath(field, 'windowMinutes'));
 }
 
+const UNIT_KIND_CODE_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+
+/** The fleet catalogue (issue 14): unique kind codes, each owned by departments, a positive mean speed. */
+function checkUnits(c: Check, value: unknown): void {
+  const field = 'units';
+  const units = c.object(value, field, ['kinds', 'onSceneRadiusMeters', 'staleAfterMinutes']);
+  if (!units) return;
+  const codes = c.array(
+    units.kinds,
+    fieldPath(field, 'kinds'),
+    (v, f) => {
+      const kind = c.object(v, f, ['code', 'name', 'nameEn', 'departments', 'meanSpeedKmh']);
+      if (!kind) return null;
+      const code = c.string(kind.code, fieldPath(f, 'code'));
+      if (code !== undefined && !UNIT_KIND_CODE_PATTERN.test(code)) c.fail(fieldPath(f, 'code'), 'must be upper case letters, digits and _');
+      c.string(kind.name, fieldPath(f, 'name'));
+      c.string(kind.nameEn, fieldPath(f, 'nameEn'));
+      c.array(kind.departments, fieldPath(f, 'departments'), (d, df) => c.oneOf(d, df, DEPARTMENTS), { unique: true, nonEmpty: true });
+      c.integer(kind.meanSpeedKmh, fieldPath(f, 'meanSpeedKmh'), 1, 200);
+      return code ?? null;
+    },
+    { nonEmpty: true },
+  );
+  if (codes) c.uniqueKeys(codes, fieldPath(field, 'kinds'), 'code', 'unit kind');
+  c.integer(units.onSceneRadiusMeters, fieldPath(field, 'onSceneRadiusMeters'), 10, 5000);
+  c.integer(units.staleAfterMinutes, fieldPath(field, 'staleAfterMinutes'), 1, 24 * 60);
+}
+
 /**
  * Validates a whole rule-set document (as received from the API or read from the database):
  * every field, type and enum value, unknown keys rejected, plus the cross-field rules (unique
@@ -317,6 +346,7 @@ export function validateRuleSet(doc: unknown): RuleSetValidation {
     c.oneOf(root.crisisCoordinator, 'crisisCoordinator', DEPARTMENTS);
     checkAlertProposal(c, root.alertProposal);
     checkDuplicates(c, root.duplicates);
+    checkUnits(c, root.units);
   }
   if (c.errors.length > 0) return { ok: false, errors: c.errors };
   return { ok: true, document: structuredClone(doc) as RuleSetDocument };

@@ -5,6 +5,7 @@ import { Open3111764320000000 } from './1764320000000-open311';
 import { IntakeIdempotency1764330000000 } from './1764330000000-intake-idempotency';
 import { ReportPublication1764340000000 } from './1764340000000-report-publication';
 import { SupportEscalation1764350000000 } from './1764350000000-support-escalation';
+import { Units1764360000000 } from './1764360000000-units';
 
 /** Every migration, in order. Add new ones at the end (one line each). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   IntakeIdempotency1764330000000,
   ReportPublication1764340000000,
   SupportEscalation1764350000000,
+  Units1764360000000,
 ];
