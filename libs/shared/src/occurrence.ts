@@ -8,6 +8,7 @@ import type {
   Priority,
 } from './enums';
 import type { OccurrenceFlags, RoutingDecision, RoutingOverride } from './rules';
+import type { UnitAssignmentView } from './units';
 
 export interface GeoPoint {
   lat: number;
@@ -59,6 +60,8 @@ export interface OccurrenceView {
 }
 
 export interface OccurrenceDetail extends OccurrenceView {
+  /** Units sent to it, every dispatch (released ones too), in dispatch order. */
+  units: UnitAssignmentView[];
   routing: RoutingDecision;
   override: RoutingOverride | null;
   timeline: OccurrenceEventView[];

@@ -167,3 +167,16 @@ export interface UnitEventPayload {
 
 /** MQTT topic of a unit's positions; `+` in place of the code subscribes to all. */
 export const UNIT_POSITION_TOPIC = (code: string): string => `cgi/units/${code}/position`;
+
+/** One unit with its recent assignments (newest first), for the unit's detail. */
+export interface UnitDetail extends UnitView {
+  assignments: Array<UnitAssignmentView & { occurrenceReference: string }>;
+}
+
+/** A unit's trail: its fixes in a time window, oldest first. */
+export interface UnitTrail {
+  unitId: string;
+  from: string;
+  to: string;
+  points: UnitPosition[];
+}

@@ -238,7 +238,8 @@ export class OccurrenceRepository {
     return items.map((n) => {
       const row = byId.get(n.id);
       if (!row) throw new Error(`intake write did not return occurrence ${n.id}`);
-      return { ...toOccurrenceView(row), routing: row.routing!, override: row.override ?? null, timeline: (row.timeline ?? []).map(toEventView) };
+      // A new occurrence has no units yet.
+      return { ...toOccurrenceView(row), units: [], routing: row.routing!, override: row.override ?? null, timeline: (row.timeline ?? []).map(toEventView) };
     });
   }
 
@@ -279,7 +280,8 @@ export class OccurrenceRepository {
   /** The occurrence as a reader sees it, with its timeline (no access check: callers do it). */
   async detail(m: EntityManager, id: string): Promise<OccurrenceDetail | null> {
     const view = await this.view(m, id);
-    return view && { ...view, timeline: await readTimeline(m, id) };
+    // TODO(issue 14, units API): the units on the occurrence.
+    return view && { ...view, units: [], timeline: await readTimeline(m, id) };
   }
 
   /** The occurrence stored under a (scoped) idempotency key, if any (ADR 0014). */

@@ -14,6 +14,7 @@ function detail(over: Partial<OccurrenceView> = {}): OccurrenceDetail {
   const o = occurrence({ source: 'CITIZEN', status: 'NEW', category: 'FALLEN_TREE', description: TEXT, location: { lat: 41.15387, lon: -8.60642, address: 'LG CRUZINHO 26', parishCode: '131217', parishName: 'Cedofeita' }, ...over });
   return {
     ...o,
+    units: [],
     routing: { ruleSetVersion: 1, input: { category: o.category, source: o.source, flags: o.flags, parishCode: '131217', operationalLevel: 'NORMAL' }, result: { lead: o.lead, support: [], coordinator: null, notify: [], priority: o.priority, autoDispatch: false, needsTriage: true }, fired: [] },
     override: null,
     timeline: [],
