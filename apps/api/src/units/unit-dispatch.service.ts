@@ -132,12 +132,12 @@ export class UnitDispatchService {
           type: 'UNIT_DISPATCHED',
           actor: by,
           departments: [u.department],
-          payload: { ...unitEventPayload({ ...u, status: 'DISPATCHED', version: u.version + 1 }, u.status, occurrenceId, assignmentOf.get(u.id)!, null) },
+          payload: { ...unitEventPayload({ ...u, status: 'DISPATCHED', version: u.version + 1 }, u.status, occurrenceId, assignmentOf.get(u.id) ?? null, null) },
         }));
         await appendEvents(m, events);
         const rows: AssignmentRow[] = await m.query(`${ASSIGNMENT_SELECT} WHERE a.id = ANY($1::uuid[])`, [inserted.map((r) => r.id)]);
-        const view = new Map(rows.map((r) => [r.unit_id, toAssignmentView(r)]));
-        return ids.map((id) => view.get(id)!);
+        const order = new Map(ids.map((id, i) => [id, i]));
+        return rows.sort((p, q) => (order.get(p.unit_id) ?? 0) - (order.get(q.unit_id) ?? 0)).map(toAssignmentView);
       });
     } catch (err) {
       // The unique index on one active assignment per unit: the other assignment won.
