@@ -317,7 +317,7 @@ describe('units and the fleet', () => {
       expect(twice.map((r) => r.status).sort()).toEqual([201, 409]);
     });
 
-    it('cancelling, merging (the child) and closing release the units with their reason', async () => {
+    it('cancelling, merging (the child), closing and taking a department off release the units with their reason', async () => {
       const place = { lat: 41.1450, lon: -8.6300 };
       const [u1, u2, u3] = [await unit('FIRE', 'ENGINE', place, 1), await unit('FIRE', 'ENGINE', place, 2), await unit('POLICE', 'PATROL_CAR', place, 3)];
       const cancelled = await occurrence('FIRE_BUILDING', place);
@@ -339,6 +339,15 @@ describe('units and the fleet', () => {
       expect((await unitOf(u3.id)).assignments[0].releasedReason).toBe('RESOLVED');
       await operator.post(`/occurrences/${parent.id}/close`).expect(200);
       expect((await unitOf(u3.id)).status).toBe('AVAILABLE');
+
+      // A routing override that takes POLICE off the occurrence releases its units, not the others.
+      const fire = await occurrence('FIRE_BUILDING', place);
+      const [pa, fa] = (await assign('operator', fire.id, [u3.id, u1.id]).expect(201)).body as UnitAssignmentView[];
+      const overridden = await as('supervisor').post(`/occurrences/${fire.id}/routing-override`, { lead: 'FIRE', support: ['CIVIL_PROTECTION'], priority: 'P1', reason: 'Sem necessidade de polícia' });
+      expect(overridden.status).toBe(200);
+      const units = (overridden.body as OccurrenceDetail).units;
+      expect(units.find((u) => u.id === pa.id)).toMatchObject({ unitStatus: 'AVAILABLE', releasedReason: 'DEPARTMENT_RELEASED' });
+      expect(units.find((u) => u.id === fa.id)).toMatchObject({ unitStatus: 'DISPATCHED', releasedAt: null });
     });
   });
 

@@ -27,6 +27,20 @@ export class UnitReleaseWriter {
   }
 
   /**
+   * Releases the units of departments no longer on the occurrence (a routing override released
+   * their department): reason "DEPARTMENT_RELEASED".
+   */
+  async releaseDepartmentsOff(m: EntityManager, occurrenceId: string, by: string, now: Date): Promise<number> {
+    const rows: Array<{ id: string }> = await m.query(
+      `SELECT a.id FROM unit_assignments a
+        WHERE a.occurrence_id = $1 AND a.released_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM occurrence_assignments d WHERE d.occurrence_id = a.occurrence_id AND d.department = a.department AND d.state <> 'RELEASED')`,
+      [occurrenceId],
+    );
+    return rows.length === 0 ? 0 : this.release(m, occurrenceId, rows.map((r) => r.id), 'DEPARTMENT_RELEASED', by, now);
+  }
+
+  /**
    * Releases the units of the occurrence's assignments `assignmentIds` (null: all active ones)
    * and answers how many were released. Unit rows are locked in id order (as assigning does).
    */
