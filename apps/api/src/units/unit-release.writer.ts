@@ -42,7 +42,8 @@ export class UnitReleaseWriter {
 
   /**
    * Releases the units of the occurrence's assignments `assignmentIds` (null: all active ones)
-   * and answers how many were released. Unit rows are locked in id order (as assigning does).
+   * and answers how many were released. Unit rows are locked in id order (as assigning does),
+   * before their assignments (which the updates below lock), as every writer of both does.
    */
   async release(m: EntityManager, occurrenceId: string, assignmentIds: string[] | null, reason: string, by: string, now: Date): Promise<number> {
     const engaged: EngagedRow[] = await m.query(
@@ -50,7 +51,7 @@ export class UnitReleaseWriter {
          FROM unit_assignments a JOIN units u ON u.id = a.unit_id
         WHERE a.occurrence_id = $1 AND a.released_at IS NULL AND ($2::uuid[] IS NULL OR a.id = ANY($2::uuid[]))
         ORDER BY u.id
-          FOR UPDATE OF u, a`,
+          FOR UPDATE OF u`,
       [occurrenceId, assignmentIds],
     );
     if (engaged.length === 0) return 0;
