@@ -11,6 +11,7 @@ export type OccurrenceReleaseReason = 'RESOLVED' | 'CANCELLED' | 'MERGED' | 'CLO
 interface EngagedRow extends Pick<UnitRow, 'id' | 'code' | 'callsign' | 'kind' | 'department' | 'unavailable_reason' | 'version'> {
   status: UnitStatus;
   assignment_id: string;
+  dispatched_at: Date;
 }
 
 /**
@@ -47,7 +48,7 @@ export class UnitReleaseWriter {
    */
   async release(m: EntityManager, occurrenceId: string, assignmentIds: string[] | null, reason: string, by: string, now: Date): Promise<number> {
     const engaged: EngagedRow[] = await m.query(
-      `SELECT u.id, u.code, u.callsign, u.kind, u.department, u.status, u.unavailable_reason, u.version, a.id AS assignment_id
+      `SELECT u.id, u.code, u.callsign, u.kind, u.department, u.status, u.unavailable_reason, u.version, a.id AS assignment_id, a.dispatched_at
          FROM unit_assignments a JOIN units u ON u.id = a.unit_id
         WHERE a.occurrence_id = $1 AND a.released_at IS NULL AND ($2::uuid[] IS NULL OR a.id = ANY($2::uuid[]))
         ORDER BY u.id
@@ -68,7 +69,9 @@ export class UnitReleaseWriter {
         WHERE id = ANY($1::uuid[])`,
       [engaged.map((u) => u.assignment_id), now, by, reason],
     );
-    const events: NewEvent[] = engaged.map((u) => ({
+    // Events in dispatch order (the timeline reads as the units came), whatever the lock order.
+    const inOrder = [...engaged].sort((x, y) => new Date(x.dispatched_at).getTime() - new Date(y.dispatched_at).getTime() || x.code.localeCompare(y.code));
+    const events: NewEvent[] = inOrder.map((u) => ({
       occurrenceId,
       type: 'UNIT_RELEASED',
       actor: by,
