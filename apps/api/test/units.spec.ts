@@ -151,8 +151,10 @@ describe('units and the fleet', () => {
       const occ = await occurrence();
       expect((await as('viewer').get(`/occurrences/${occ.id}/unit-proposals`)).status).toBe(403);
       expect((await as('viewer').post(`/occurrences/${occ.id}/units`, { unitIds: [] })).status).toBe(403);
-      const events = (await as('viewer').get('/events?limit=500')).body;
-      expect(JSON.stringify(events)).not.toContain('Fulano');
+      const events = await as('viewer').get('/events?limit=1000');
+      expect(events.status).toBe(200);
+      expect((events.body as Array<{ type: string }>).some((e) => e.type === 'UNIT_DISPATCHED')).toBe(true);
+      expect(JSON.stringify(events.body)).not.toContain('Fulano');
     });
   });
 
@@ -383,6 +385,12 @@ describe('units and the fleet', () => {
         [null, ['FIRE'], 'UNAVAILABLE', 'AVAILABLE', null],
       ]);
       expect((await as('viewer').post(`/units/${u.id}/availability`, { available: false, reason: 'x' })).status).toBe(403);
+      // The event feed (and the live feed, same filter): Fire's own, not Mobility's.
+      type Ev = { type: string; payload: { unit?: { id: string } } };
+      const feed = async (who: TestIdentity): Promise<Ev[]> => (await as(who).get('/events?limit=1000').expect(200)).body as Ev[];
+      expect((await feed('fireAgent')).filter((e) => e.type === 'UNIT_STATUS_CHANGED' && e.payload.unit?.id === u.id)).toHaveLength(2);
+      expect((await feed('mobilityAgent')).some((e) => e.payload.unit?.id === u.id)).toBe(false);
+      expect((await feed('viewer')).filter((e) => e.payload.unit?.id === u.id)).toHaveLength(2);
       // A dispatched unit cannot go out of service nor be retired before it is released.
       await assign('operator', occ.id, [u.id]).expect(201);
       expect((await fire.post(`/units/${u.id}/availability`, { available: false, reason: 'Avaria' })).status).toBe(409);
