@@ -51,3 +51,50 @@ export function vehicleUser(code: string): string {
 export function mqttClient(url: string, username: string, password: string, extra: IClientOptions = {}): Promise<MqttClient> {
   return connectAsync(url, { username, password, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 5000, ...extra });
 }
+
+/**
+ * A broker of the test's own, made by infra/mosquitto.sh itself (another MOSQUITTO_DIR and port),
+ * for tests that stop and start it: the project broker other tests use is never disturbed.
+ */
+export class PrivateBroker {
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+  ) {}
+
+  static start(dir: string, port: number): PrivateBroker {
+    const b = new PrivateBroker(dir, port);
+    b.script();
+    return b;
+  }
+
+  /** Runs infra/mosquitto.sh for this broker (no argument: ensure it runs). */
+  script(...args: string[]): string {
+    return execFileSync('bash', [join(REPO, 'infra', 'mosquitto.sh'), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, MOSQUITTO_DIR: this.dir, MOSQUITTO_PORT: String(this.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  }
+
+  credentials(): BrokerCredentials {
+    const text = readFileSync(join(this.dir, 'credentials.env'), 'utf8');
+    const kv = Object.fromEntries(
+      text
+        .split('\n')
+        .filter((l) => /^[A-Z_]+=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    ) as unknown as BrokerCredentials;
+    return kv;
+  }
+
+  /** kill -9, as a crash. */
+  crash(): void {
+    const pid = Number(readFileSync(join(this.dir, 'mosquitto.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+  }
+
+  stop(): void {
+    this.script('stop');
+  }
+}
