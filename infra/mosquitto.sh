@@ -57,7 +57,7 @@ our_pid() { # the pid of this checkout's broker, when it runs
     tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$CONF" && printf '%s' "$pid"
 }
 
-random_password() { head -c 24 /dev/urandom | base64 | tr -d '/+=\n' | head -c 32; }
+random_password() { head -c 48 /dev/urandom | base64 | tr -d '/+=\n' | head -c 32; }
 
 ensure_installed() {
   have mosquitto && have mosquitto_passwd && return 0
