@@ -16,8 +16,11 @@ export interface PositionSubmission {
   fixes: UnitFix[];
 }
 
-/** Submissions written in one transaction at most (an HTTP batch holds up to 500 fixes). */
-const MAX_SUBMISSIONS_PER_BATCH = 200;
+/**
+ * Submissions written in one transaction at most (an HTTP batch holds up to 500 fixes): a write
+ * stays short, since every reader of the event log waits for the oldest transaction in flight.
+ */
+const MAX_SUBMISSIONS_PER_BATCH = 32;
 export const GEOFENCE_ACTOR = 'system:geofence';
 
 /**
