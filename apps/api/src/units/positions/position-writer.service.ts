@@ -84,8 +84,7 @@ export class PositionWriter {
         }
         return r;
       });
-      await this.repo.insertHistory(m, accepted);
-      await this.repo.updateLast(m, [...newestOf.values()]);
+      await this.repo.store(m, accepted, [...newestOf.values()]);
       await this.geofence(m, units, accepted);
       return { results, newest: [...newestOf.values()].map((f) => ({ fix: f, unit: units.get(f.unitId)! })) };
     });
