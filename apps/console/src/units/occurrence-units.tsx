@@ -112,7 +112,8 @@ export function OccurrenceUnits({
         {[...active, ...released].map((a) => {
           const live = units.get(a.unitId);
           const status = a.releasedAt ? null : (live?.status ?? a.unitStatus);
-          const proposed = !a.releasedAt && !a.onSceneAt && a.onSceneProposedAt !== null;
+          const proposedAt = !a.releasedAt && !a.onSceneAt ? a.onSceneProposedAt : null;
+          const proposed = proposedAt !== null;
           return (
             <li key={a.id} className={`ounit${a.releasedAt ? ' ounit--released' : ''}${proposed ? ' ounit--proposed' : ''}`} data-unit={a.code} data-assignment={a.id}>
               <div className="ounit__head">
@@ -135,7 +136,7 @@ export function OccurrenceUnits({
               </div>
               {proposed ? (
                 <p className="ounit__proposed" data-testid="on-scene-proposed">
-                  ◎ {t('onSceneProposed')} {time(a.onSceneProposedAt!)}
+                  ◎ {t('onSceneProposed')} {time(proposedAt ?? '')}
                 </p>
               ) : null}
               {!a.releasedAt && own(a.department) ? (

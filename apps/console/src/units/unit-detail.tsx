@@ -123,7 +123,7 @@ export function UnitDetailPanel({
         <dd>
           {u.occurrence ? (
             onSelectOccurrence ? (
-              <button type="button" className="link" onClick={() => onSelectOccurrence(u.occurrence!.id)}>
+              <button type="button" className="link" onClick={() => u.occurrence && onSelectOccurrence(u.occurrence.id)}>
                 {u.occurrence.reference}
               </button>
             ) : (
