@@ -197,6 +197,11 @@ test('the nearest engine is proposed, assigned, driven to the fire on the map an
     assert.match((await detail.getByTestId('unit-trail-info').textContent()) ?? '', /6 posições/);
     await operator.waitForSelector('path.unit-trail');
     await operator.screenshot({ path: shot('08-operator-unit-trail') });
+    // Closing the unit's detail takes its trail off the map and shows the occurrence again.
+    await detail.getByRole('button', { name: 'Voltar' }).click();
+    await operator.waitForSelector('path.unit-trail', { state: 'detached' });
+    await operator.waitForSelector('[data-testid=occurrence-detail]');
+    await operator.evaluate(() => (window as unknown as { __cgiMap: { map: { setZoom: (z: number) => void } } }).__cgiMap.map.setZoom(13));
 
     // The units panel: filter by department and status.
     await operator.getByRole('tab', { name: 'Meios' }).click();
@@ -208,9 +213,27 @@ test('the nearest engine is proposed, assigned, driven to the fire on the map an
     await operator.selectOption('[data-testid=units-filter-department]', '');
     await operator.screenshot({ path: shot('09-operator-units-panel') });
 
+    // A console that was offline reads the fleet again on reconnecting: positions are not replayed.
+    const ve = units.find((u) => u.code === 'BSB-VE-03');
+    assert.ok(ve);
+    await operator.context().setOffline(true);
+    await operator.waitForSelector('[data-testid=feed-banner]', { timeout: 15_000 });
+    const moved = { lat: 41.1571, lon: -8.5968 };
+    await stack.api('admin', 'POST', '/units/positions', { positions: [{ unit: 'BSB-VE-03', ...moved, at: new Date().toISOString(), speedKmh: 20, headingDeg: 250 }] });
+    await operator.context().setOffline(false);
+    await operator.waitForSelector('[data-testid=feed-banner]', { state: 'detached', timeout: 15_000 });
+    await operator.waitForFunction(
+      ({ id, lat }) => (window as unknown as { __cgiLive: { units: { get: (i: string) => { position: { lat: number } | null } | undefined } } }).__cgiLive.units.get(id)?.position?.lat === lat,
+      { id: ve.id, lat: moved.lat },
+      { timeout: 10_000 },
+    );
+    assert.equal(await operator.evaluate(() => performance.getEntriesByType('navigation').length), 1);
+
     // English.
     await operator.selectOption('select[aria-label="Idioma"]', 'en');
     await operator.getByRole('tab', { name: 'Units' }).waitFor();
+    await operator.getByText('Nearest available units').waitFor();
+    await operator.locator('[data-testid=unit-proposals] > li').first().waitFor();
     await operator.screenshot({ path: shot('10-operator-units-panel-en') });
     await phone.selectOption('select[aria-label="Idioma"]', 'en');
     await phone.locator('[data-testid=department-units] summary').click();

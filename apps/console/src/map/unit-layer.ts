@@ -177,18 +177,21 @@ export class UnitLayer extends L.Layer {
     const labelAll = this.opts.labelFromZoom !== undefined && map.getZoom() >= this.opts.labelFromZoom;
     let key = `${size.x}x${size.y}|${highlight}|${occurrence}|${labelAll}`;
     this.store.forEach((u) => {
-      if (!u.position || !bounds.contains([u.position.lat, u.position.lon])) return;
-      const pt = map.latLngToContainerPoint([u.position.lat, u.position.lon]);
+      // A unit that never reported is shown at its base, greyed (stale).
+      const at = u.position ?? u.homeBase;
+      if (!bounds.contains([at.lat, at.lon])) return;
+      const pt = map.latLngToContainerPoint([at.lat, at.lon]);
       const l = this.opts.look(u);
-      const look: PlateLook = { ...l, status: u.status, stale: u.stale, h: this.opts.height };
+      const stale = u.stale || !u.position;
+      const look: PlateLook = { ...l, status: u.status, stale, h: this.opts.height };
       const s = plateSize(look);
       const x = Math.round(pt.x);
       const y = Math.round(pt.y);
-      const heading = u.position.headingDeg === null || u.stale ? null : Math.round(u.position.headingDeg / 10) * 10;
+      const heading = !u.position || u.position.headingDeg === null || stale ? null : Math.round(u.position.headingDeg / 10) * 10;
       const label = labelAll || u.id === highlight || (occurrence !== '' && u.occurrence?.id === occurrence) ? u.callsign : null;
       const py = y - this.opts.lift - s.h / 2;
-      items.push({ d: { id: u.id, x, y, px: x, py, w: s.w, h: s.h, lat: u.position.lat, lon: u.position.lon }, look, heading, label });
-      key += `|${u.id},${x},${y},${u.status},${u.stale ? 1 : 0},${heading ?? '-'},${l.letter}${l.abbr},${label ?? ''}`;
+      items.push({ d: { id: u.id, x, y, px: x, py, w: s.w, h: s.h, lat: at.lat, lon: at.lon }, look, heading, label });
+      key += `|${u.id},${x},${y},${u.status},${stale ? 1 : 0},${heading ?? '-'},${l.letter}${l.abbr},${label ?? ''}`;
     });
     // Stale under the rest, the selected one on top.
     items.sort((a, b) => Number(b.look.stale) - Number(a.look.stale) || Number(a.d.id === highlight) - Number(b.d.id === highlight));

@@ -15,7 +15,8 @@ import { OccurrenceDetailPanel } from './occurrence-detail';
 import { OccurrenceList } from './occurrence-list';
 
 type Tab = 'intake' | 'triage' | 'occurrences' | 'units' | 'levels';
-const TABS: Tab[] = ['intake', 'triage', 'occurrences', 'units', 'levels'];
+// Units between the queue and the occurrences: arrows and End still reach the others where they were.
+const TABS: Tab[] = ['intake', 'triage', 'units', 'occurrences', 'levels'];
 const LIST_LIMIT = 200;
 
 /** The operator workstation: intake, triage queue, occurrences, detail and operational levels, beside the map. */
