@@ -253,3 +253,45 @@ test('the nearest engine is proposed, assigned, driven to the fire on the map an
     assert.equal(d.status, 'ON_SCENE');
   }
 });
+
+test('the videowall with the demo fleet: every unit accounted for on the map, units at one base stacked, counts by status', async () => {
+  const { stack } = e2e;
+  // The demo seed's fleet (60 synthetic units at real address points; codes the first test used are kept as they are).
+  const { seedDemoFleet } = require(join(ROOT, 'apps/api/dist/demo/demo-fleet.js')) as { seedDemoFleet: (ds: { query: (sql: string, params?: unknown[]) => Promise<unknown[]> }, addresses: unknown[]) => Promise<number> };
+  const { loadAddresses } = require(join(ROOT, 'apps/api/dist/demo/demo-data.js')) as { loadAddresses: () => unknown[] };
+  const added = await seedDemoFleet({ query: async (sql, params) => (await stack.db.query(sql, params)).rows }, loadAddresses());
+  assert.ok(added >= 50, `demo units added: ${added}`);
+  const fleet = await stack.api<UnitView[]>('admin', 'GET', '/units');
+  // Most report a position near their base (patrolling), a few are out on the city, some never reported (at base, greyed).
+  const now = new Date().toISOString();
+  const positions = fleet
+    .filter((u) => !u.position)
+    .filter((_, i) => i % 5 !== 4)
+    .map((u, i) => {
+      const far = i % 3 === 0;
+      const a = (i * 137) % 360;
+      const d = far ? 0.01 + (i % 4) * 0.004 : 0.0004;
+      return { unit: u.code, lat: u.homeBase.lat + Math.sin((a * Math.PI) / 180) * d, lon: u.homeBase.lon + Math.cos((a * Math.PI) / 180) * d * 1.3, at: now, speedKmh: far ? 35 : 0, headingDeg: far ? a : null };
+    });
+  await stack.api('admin', 'POST', '/units/positions', { positions });
+  const wall = await e2e.openConsole('videowall', { width: 1920, height: 1080 });
+  await wall.waitForFunction((n) => (window as unknown as { __cgiLive: { units: { size: number } } }).__cgiLive.units.size === n, fleet.length);
+  await wall.waitForFunction(() => document.querySelector('[data-testid=units-dep-POLICE] [data-status=AVAILABLE]')?.textContent !== '');
+  await wall.screenshot({ path: shot('13-videowall-demo-fleet') });
+  // Every unit in view is either a plate or counted in a column's "+N".
+  const { drawn, inView } = await wall.evaluate(() => {
+    type P = { lat: number; lon: number };
+    const w = window as unknown as {
+      __cgiMap: { map: { getBounds: () => { pad: (n: number) => { contains: (p: [number, number]) => boolean } } }; units: { drawnCount: () => { plates: number; more: number } } };
+      __cgiLive: { units: { list: () => Array<{ position: P | null; homeBase: P }> } };
+    };
+    const b = w.__cgiMap.map.getBounds().pad(0.1);
+    return { drawn: w.__cgiMap.units.drawnCount(), inView: w.__cgiLive.units.list().filter((u) => b.contains([(u.position ?? u.homeBase).lat, (u.position ?? u.homeBase).lon])).length };
+  });
+  assert.ok(inView >= fleet.length - 5, `most of the fleet is in view (${inView} of ${fleet.length})`);
+  assert.equal(drawn.plates + drawn.more, inView);
+  const counts = await wall.evaluate(() => Array.from(document.querySelectorAll('[data-testid=units-by-status] tbody tr')).map((tr) => tr.textContent));
+  assert.equal(counts.length, 5);
+  const crewSeen = await wall.evaluate(() => document.body.textContent?.includes('fictício'));
+  assert.equal(crewSeen, false, 'no crew on the videowall');
+});
