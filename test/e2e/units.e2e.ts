@@ -117,7 +117,7 @@ test('the nearest engine is proposed, assigned, driven to the fire on the map an
     await operator.waitForFunction(() => document.querySelectorAll('[data-testid=unit-proposals] > li').length === 3);
     const first = proposals.first();
     assert.equal(await first.getAttribute('data-unit'), 'BSB-VUCI-01');
-    assert.match((await first.textContent()) ?? '', /1,\d km.*ETA \d+ min/);
+    assert.match((await first.textContent()) ?? '', /1,\d km.*chegada em \d+ min/);
     assert.equal(await operator.locator('[data-testid=unit-proposals] [data-unit="BSB-VTTU-05"]').count(), 0, 'a unit with no position is ranked by its base, and farther');
     await markerDrawn(operator, fire.id);
     const vuci = units.find((u) => u.code === 'BSB-VUCI-01');
@@ -137,7 +137,7 @@ test('the nearest engine is proposed, assigned, driven to the fire on the map an
     const assigned = operator.locator('[data-testid=assigned-units] [data-unit="BSB-VUCI-01"]');
     await assigned.waitFor({ timeout: 5000 });
     await operator.waitForFunction(() => document.querySelector('[data-testid=assigned-units] [data-unit="BSB-VUCI-01"] [data-status]')?.getAttribute('data-status') === 'DISPATCHED');
-    assert.match((await assigned.textContent()) ?? '', /A caminho.*ETA/);
+    assert.match((await assigned.textContent()) ?? '', /A caminho.*chegada em/);
     // The proposals move on to the next nearest.
     await operator.waitForFunction(() => document.querySelector('[data-testid=unit-proposals] > li')?.getAttribute('data-unit') !== 'BSB-VUCI-01');
 

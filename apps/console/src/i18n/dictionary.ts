@@ -156,7 +156,7 @@ export const pt = {
   assign: 'Atribuir',
   distance: 'Distância',
   eta: 'Tempo estimado',
-  etaShort: 'ETA',
+  etaShort: 'chegada em',
   atDispatch: 'no despacho',
   straightLine: 'em linha reta',
   onSceneProposed: 'Chegada detetada',
