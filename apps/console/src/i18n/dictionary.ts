@@ -179,6 +179,19 @@ export const pt = {
   assignUnit: 'Atribuir meio…',
   hideProposals: 'Esconder propostas',
   unitsLegend: 'Meios',
+  newUnit: 'Novo meio',
+  addUnit: 'Adicionar meio',
+  editUnit: 'Editar meio',
+  edit: 'Editar…',
+  save: 'Guardar',
+  unitAdded: 'Meio adicionado',
+  unitSaved: 'Meio alterado',
+  baseLat: 'Latitude da base',
+  baseLon: 'Longitude da base',
+  crewOnePerLine: 'Guarnição (um nome por linha)',
+  retireUnit: 'Abater meio…',
+  confirmRetire: 'O meio deixa a frota (o histórico fica). Abater',
+  unitRetired: 'Meio abatido',
 } as const;
 
 export type MessageKey = keyof typeof pt;
@@ -364,6 +377,19 @@ export const en: Dictionary = {
   assignUnit: 'Assign a unit…',
   hideProposals: 'Hide proposals',
   unitsLegend: 'Units',
+  newUnit: 'New unit',
+  addUnit: 'Add unit',
+  editUnit: 'Edit unit',
+  edit: 'Edit…',
+  save: 'Save',
+  unitAdded: 'Unit added',
+  unitSaved: 'Unit changed',
+  baseLat: 'Base latitude',
+  baseLon: 'Base longitude',
+  crewOnePerLine: 'Crew (one name a line)',
+  retireUnit: 'Retire unit…',
+  confirmRetire: 'The unit leaves the fleet (its history stays). Retire',
+  unitRetired: 'Unit retired',
 };
 
 type EnumLabels = Record<string, { pt: string; en: string }>;

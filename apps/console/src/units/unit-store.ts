@@ -91,6 +91,11 @@ export class UnitStore {
     this.changed();
   }
 
+  /** A unit retired by this console. */
+  remove(id: string): void {
+    if (this.units.delete(id)) this.changed();
+  }
+
   /** Live positions: a fix moves its unit only when newer than the one shown. */
   applyPositions(p: LiveUnitPositions): number {
     let moved = 0;

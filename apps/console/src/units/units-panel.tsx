@@ -23,7 +23,20 @@ export function sortUnits(units: UnitView[]): UnitView[] {
  * The fleet as a keyboard-operable list (each row a button), filtered by department and status.
  * With `department` the list is that department's only (the department view) and has no department filter.
  */
-export function UnitsPanel({ units, selected, onSelect, department }: { units: UnitStore; selected: string | null; onSelect?: (id: string) => void; department?: Department }): ReactNode {
+export function UnitsPanel({
+  units,
+  selected,
+  onSelect,
+  department,
+  onNew,
+}: {
+  units: UnitStore;
+  selected: string | null;
+  onSelect?: (id: string) => void;
+  department?: Department;
+  /** Unit managers: opens the new unit's form. */
+  onNew?: () => void;
+}): ReactNode {
   const { t, label, time } = useI18n();
   const revision = useStoreRevision(units);
   const [dep, setDep] = useState<Department | ''>('');
@@ -62,9 +75,16 @@ export function UnitsPanel({ units, selected, onSelect, department }: { units: U
           </select>
         </label>
       </div>
-      <p className="muted units-panel__count">
-        {list.length} {t('unitsShown')}
-      </p>
+      <div className="units-panel__count">
+        <span className="muted">
+          {list.length} {t('unitsShown')}
+        </span>
+        {onNew ? (
+          <button type="button" className="btn btn--small" onClick={onNew}>
+            {t('newUnit')}…
+          </button>
+        ) : null}
+      </div>
       {list.length === 0 ? <p className="empty">{t('noUnits')}</p> : null}
       <ul className="ulist" data-testid="units-list">
         {list.map((u) => (
