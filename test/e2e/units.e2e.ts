@@ -295,3 +295,37 @@ test('the videowall with the demo fleet: every unit accounted for on the map, un
   const crewSeen = await wall.evaluate(() => document.body.textContent?.includes('fictício'));
   assert.equal(crewSeen, false, 'no crew on the videowall');
 });
+
+test("a Fire supervisor on a phone adds a unit to the department's fleet and puts it out of service", async () => {
+  const { stack } = e2e;
+  const phone = await e2e.openConsole('fire_supervisor', { width: 390, height: 844 });
+  await phone.locator('[data-testid=department-units] summary').click();
+  await phone.getByRole('button', { name: 'Novo meio…' }).click();
+  const form = phone.getByTestId('unit-form');
+  await form.getByLabel('Código').fill('BSB-VE-09');
+  await form.getByLabel('Indicativo').fill('VE 09');
+  await form.getByLabel('Tipo').selectOption('LADDER');
+  await form.getByLabel('Latitude da base').fill('41.1622');
+  await form.getByLabel('Longitude da base').fill('-8.6005');
+  await form.getByLabel('Base', { exact: true }).fill('Rua de Costa Cabral 900');
+  await form.getByLabel('Guarnição (um nome por linha)').fill('Bombeiro Fictício A\nBombeira Fictícia B');
+  await phone.screenshot({ path: shot('14-phone-new-unit'), fullPage: true });
+  await form.getByRole('button', { name: 'Adicionar meio' }).click();
+  const row = phone.locator('[data-testid=units-list] [data-unit="BSB-VE-09"]');
+  await row.waitFor({ timeout: 5000 });
+  await row.click();
+  const detail = phone.getByTestId('unit-detail');
+  await detail.waitFor();
+  assert.equal(await detail.getByTestId('unit-trail-toggle').count(), 0, 'no trail where there is no map');
+  await detail.getByRole('button', { name: 'Indisponível…' }).click();
+  await detail.getByLabel('Motivo da indisponibilidade').fill('Inspeção anual');
+  await detail.getByRole('button', { name: 'Indisponível', exact: true }).click();
+  await row.locator('[data-status=UNAVAILABLE]').or(phone.locator('[data-testid=units-list] [data-unit="BSB-VE-09"][data-status=UNAVAILABLE]')).first().waitFor({ timeout: 5000 });
+  await detail.scrollIntoViewIfNeeded();
+  await phone.screenshot({ path: shot('15-phone-unit-unavailable') });
+  const units = await stack.api<UnitView[]>('operator', 'GET', '/units?department=FIRE');
+  const ve = units.find((u) => u.code === 'BSB-VE-09');
+  assert.equal(ve?.status, 'UNAVAILABLE');
+  assert.equal(ve?.unavailableReason, 'Inspeção anual');
+  assert.deepEqual(ve?.crew, ['Bombeiro Fictício A', 'Bombeira Fictícia B']);
+});
