@@ -7,6 +7,7 @@ import { StaleBadge, UnitStatusBadge } from './unit-badges';
 import type { UnitStore } from './unit-store';
 
 export const UNIT_DEPARTMENTS: Department[] = ['FIRE', 'POLICE', 'CIVIL_PROTECTION', 'MOBILITY', 'ENVIRONMENT'];
+const LIST_RENDER_MS = 1000;
 const STATUS_ORDER: Record<UnitStatus, number> = { ON_SCENE: 0, DISPATCHED: 1, AVAILABLE: 2, UNAVAILABLE: 3 };
 
 /** Units by department, then the busy ones first, then callsign. */
@@ -38,7 +39,8 @@ export function UnitsPanel({
   onNew?: () => void;
 }): ReactNode {
   const { t, label, time } = useI18n();
-  const revision = useStoreRevision(units);
+  // Positions arrive every second or so per unit: the list (last fix times) follows at most once a second.
+  const revision = useStoreRevision(units, LIST_RENDER_MS);
   const [dep, setDep] = useState<Department | ''>('');
   const [status, setStatus] = useState<UnitStatus | ''>('');
   const list = useMemo(() => {
