@@ -7,3 +7,4 @@ export * from './live-cursor';
 export * from './notification';
 export * from './retry';
 export * from './units';
+export * from './redis-url';

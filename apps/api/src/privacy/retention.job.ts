@@ -1,21 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Env } from '../config/env';
+import { bullmqConnection } from '../redis/bullmq-connection';
 import { PRIVACY_QUEUE, PrivacyJob, RETENTION_SCHEDULER_ID } from './privacy.queue';
 import { RetentionService } from './retention.service';
-
-const connectionOf = (url: string): ConnectionOptions => {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    username: u.username || undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : undefined,
-    tls: u.protocol === 'rediss:' ? {} : undefined,
-    maxRetriesPerRequest: null,
-  };
-};
 
 /**
  * Schedules the retention job with a BullMQ job scheduler (one job per tick, however many API
@@ -35,7 +23,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.env.RETENTION_JOB_CRON === 'off') return;
-    const connection = connectionOf(this.env.REDIS_URL);
+    const connection = bullmqConnection(this.env.REDIS_URL);
     this.queue = new Queue(PRIVACY_QUEUE, { connection });
     await this.queue.upsertJobScheduler(
       RETENTION_SCHEDULER_ID,

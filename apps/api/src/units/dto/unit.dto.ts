@@ -8,10 +8,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsLatitude,
-  IsLongitude,
   IsNotEmptyObject,
-  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -22,6 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DEPARTMENTS, UNIT_CODE_PATTERN, UNIT_STATUSES, type Department, type UnitStatus } from '@cgi/shared';
+import { LocationDto } from '../../occurrences/dto/create-occurrence.dto';
 
 const csv = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.split(',').filter(Boolean) : value);
 /** A kind code as the rule set's catalogue spells them (ENGINE, PATROL_CAR); the catalogue itself is checked by the service. */
@@ -31,23 +29,8 @@ const CALLSIGN = /^[\p{L}\p{N}][\p{L}\p{N} .\-/]{0,39}$/u;
 /** The departments that own units (the CGI itself has none). */
 const UNIT_DEPARTMENTS = DEPARTMENTS.filter((d) => d !== 'CGI');
 
-export class UnitBaseDto {
-  @ApiProperty({ example: 41.1496 })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @IsLatitude()
-  lat!: number;
-
-  @ApiProperty({ example: -8.6061 })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @IsLongitude()
-  lon!: number;
-
-  @ApiPropertyOptional({ example: 'Rua da Constituição 1020, Porto', maxLength: 300 })
-  @IsOptional()
-  @IsString()
-  @Length(1, 300)
-  address?: string;
-}
+/** A unit's home base: a place like an occurrence's location (the address from Porto's address points). */
+export class UnitBaseDto extends LocationDto {}
 
 export class CreateUnitDto {
   @ApiProperty({ example: 'BSB-VUCI-01', description: 'What AVL gateways and the MQTT topic name the unit by: A-Z, 0-9 and -, 2-32 characters' })

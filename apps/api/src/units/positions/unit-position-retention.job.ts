@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Env } from '../../config/env';
+import { bullmqConnection } from '../../redis/bullmq-connection';
 import { UnitPositionRepository } from './unit-position.repository';
 
 /** The queue of the AVL history's pruning and its one job name. */
@@ -8,19 +9,6 @@ export const UNIT_POSITIONS_QUEUE = 'cgi-unit-positions';
 export const PRUNE_JOB = 'prune-unit-positions';
 /** Upserted on every boot: one scheduler, however many nodes. */
 export const PRUNE_SCHEDULER_ID = 'unit-positions-prune';
-
-const connectionOf = (url: string): ConnectionOptions => {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    username: u.username || undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : undefined,
-    tls: u.protocol === 'rediss:' ? {} : undefined,
-    maxRetriesPerRequest: null,
-  };
-};
 
 /**
  * Retention of the AVL history: positions older than UNIT_POSITION_RETENTION_DAYS are deleted,
@@ -40,7 +28,7 @@ export class UnitPositionRetentionJob implements OnApplicationBootstrap, OnAppli
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.env.UNIT_POSITION_PRUNE_CRON === 'off') return;
-    const connection = connectionOf(this.env.REDIS_URL);
+    const connection = bullmqConnection(this.env.REDIS_URL);
     this.queue = new Queue(UNIT_POSITIONS_QUEUE, { connection });
     await this.queue.upsertJobScheduler(
       PRUNE_SCHEDULER_ID,
