@@ -9,6 +9,7 @@ import {
   patrolPoint,
   reconcile,
   routeBetween,
+  startVehicle,
   type Driving,
   type UnitState,
   type Vehicle,
@@ -135,6 +136,14 @@ describe('fleet movement', () => {
     expect(reconcile(v, { ...dispatched, target: null }, ENGINE, rng(1))).toBe(v);
     advance(reconcile(v, dispatched, ENGINE, rng(1)), 5, ENGINE, BASE, rng(1));
     expect(JSON.stringify(v)).toBe(frozen);
+  });
+
+  it('starts at the last known position (else at base); away from base and free, it heads home', () => {
+    expect(startVehicle('X', null, available, rng(1))).toMatchObject({ leg: 'IDLE', position: BASE });
+    expect(startVehicle('X', { ...SCENE, headingDeg: 90 }, available, rng(1))).toMatchObject({ leg: 'TO_BASE', headingDeg: 90, position: SCENE });
+    expect(startVehicle('X', { ...SCENE, headingDeg: null }, dispatched, rng(1)).leg).toBe('IDLE');
+    const v = reconcile(startVehicle('X', { ...SCENE, headingDeg: null }, dispatched, rng(1)), dispatched, ENGINE, rng(1));
+    expect(v.leg).toBe('ON_SCENE');
   });
 
   it('reports fixes the AVL checks accept: ISO time, rounded coordinates, heading in [0, 360)', () => {

@@ -105,6 +105,17 @@ export function newVehicle(code: string, position: GeoPoint, headingDeg: number 
 const atPoint = (v: Vehicle, p: GeoPoint): boolean => distanceMeters(v.position, p) <= ARRIVED_METERS;
 
 /**
+ * A vehicle for a unit as the simulator first sees it, at its last known position (its base when
+ * it has none): one away from base and on no occurrence (a previous run stopped mid-way) drives home.
+ */
+export function startVehicle(code: string, last: { lat: number; lon: number; headingDeg: number | null } | null, unit: UnitState, random: () => number): Vehicle {
+  const v = newVehicle(code, last ?? unit.homeBase, last?.headingDeg ?? null);
+  const onOccurrence = unit.status === 'DISPATCHED' || unit.status === 'ON_SCENE';
+  if (!onOccurrence && !atPoint(v, unit.homeBase)) return { ...v, leg: 'TO_BASE', route: routeBetween(v.position, unit.homeBase, random) };
+  return v;
+}
+
+/**
  * The vehicle's leg for the unit's status. Answers a new vehicle (the input is not changed); the
  * same object when nothing changes.
  */
