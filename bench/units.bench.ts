@@ -15,20 +15,19 @@
  * bench/console-render.ts.
  *   npm run build && npm run bench:units [-- --seconds 30 --units 1000 --intake-rate 200 --proposal-rate 50]
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { Client, Pool } from 'pg';
 import { io, type Socket } from 'socket.io-client';
-import { DEFAULT_UNIT_RULES } from '@cgi/domain';
-import { LIVE_NAMESPACE, UNIT_POSITION_TOPIC, type Department, type LiveClientEvents, type LiveServerEvents } from '@cgi/shared';
+import { LIVE_NAMESPACE, UNIT_POSITION_TOPIC, type LiveClientEvents, type LiveServerEvents } from '@cgi/shared';
 import { brokerSettings, projectBroker, redisSettings, type Broker } from './lib/broker';
 import { openLoop, type OpenLoopResult } from './lib/open-loop';
 import { prepareTpcb, tpcb } from './lib/pgbench';
 import { CpuMeter, machineCpu, pidsMatching } from './lib/proc';
 import { machineHeader, writeSection } from './lib/report';
 import { createUser, freshDatabase, login, ROOT, startApi } from './lib/stack';
+import { addresses, drive, fixOf, seedUnits, type BenchUnit } from './lib/units';
 import { fmt, percentile } from './lib/stats';
 
 const arg = (name: string, fallback: string): string => {
@@ -49,49 +48,7 @@ const NOTE = arg('note', '');
 
 type FeedSocket = Socket<LiveServerEvents, LiveClientEvents>;
 
-const DEPARTMENTS: Department[] = ['FIRE', 'POLICE', 'CIVIL_PROTECTION', 'MOBILITY', 'ENVIRONMENT'];
 const CATEGORIES = ['FALLEN_TREE', 'TRAFFIC_LIGHT_FAULT', 'ROAD_OBSTRUCTION', 'NOISE', 'WASTE_OVERFLOW', 'FLOODING', 'TRAFFIC_ACCIDENT', 'FIRE_BUILDING'];
-const addresses = readFileSync(join(ROOT, 'data/porto/addresses.csv'), 'utf8').trim().split('\n').slice(1).map((l) => {
-  const v = l.split(',');
-  return { address: `${v[0]} ${v[1]}`, lat: Number(v[3]), lon: Number(v[4]) };
-});
-
-interface BenchUnit {
-  id: string;
-  code: string;
-  department: Department;
-  lat: number;
-  lon: number;
-  heading: number;
-}
-
-/** 1,000 units over the five departments (kinds their department may own), bases at Porto's address points. */
-async function seedUnits(url: string): Promise<BenchUnit[]> {
-  const kinds = (d: Department): string[] => DEFAULT_UNIT_RULES.kinds.filter((k) => k.departments.includes(d)).map((k) => k.code);
-  const rows = Array.from({ length: UNITS }, (_, i) => {
-    const department = DEPARTMENTS[i % DEPARTMENTS.length];
-    const a = addresses[(i * 7919) % addresses.length];
-    const ks = kinds(department);
-    return { code: `BENCH-${String(i).padStart(4, '0')}`, callsign: `BENCH ${String(i).padStart(4, '0')}`, department, kind: ks[i % ks.length], ...a };
-  });
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    const { rows: ids } = await c.query<{ id: string; code: string }>(
-      `INSERT INTO units (code, callsign, department, kind, home_base, home_base_address, position, position_at, speed_kmh, heading_deg, synthetic)
-       SELECT code, callsign, department, kind, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, address,
-              ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, now() - interval '1 minute', 0, 0, true
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[])
-              AS t(code, callsign, department, kind, lat, lon, address)
-       RETURNING id, code`,
-      [rows.map((r) => r.code), rows.map((r) => r.callsign), rows.map((r) => r.department), rows.map((r) => r.kind), rows.map((r) => r.lat), rows.map((r) => r.lon), rows.map((r) => r.address)],
-    );
-    const byCode = new Map(ids.map((r) => [r.code, r.id]));
-    return rows.map((r, i) => ({ id: byCode.get(r.code)!, code: r.code, department: r.department, lat: r.lat, lon: r.lon, heading: (i * 37) % 360 }));
-  } finally {
-    await c.end();
-  }
-}
 
 /** Scheduled send times of fixes by `unitId|epoch ms`, and what arrived where. */
 class Probe {
@@ -137,10 +94,10 @@ class Gateway {
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       const u = this.units[this.k++ % this.units.length];
-      this.step(u);
+      drive(u, 56, this.k); // 5 s at 40 km/h
       const atMs = Math.round(wall0 + (due - perf0));
       this.probe.due.set(`${u.id}|${atMs}`, due);
-      const payload = JSON.stringify({ lat: round6(u.lat), lon: round6(u.lon), at: new Date(atMs).toISOString(), speedKmh: 40, headingDeg: Math.round(u.heading) % 360 });
+      const payload = JSON.stringify(fixOf(u, atMs));
       this.sent++;
       if (u.department === 'FIRE') this.sentFire++;
       pending.push(this.client.publishAsync(UNIT_POSITION_TOPIC(u.code), payload, { qos: 1 }).then(() => undefined, () => void this.errors++));
@@ -149,20 +106,7 @@ class Gateway {
     return { sent: this.sent - sent0, fire: this.sentFire - fire0, errors: this.errors - err0 };
   }
 
-  /** 5 s at 40 km/h ≈ 56 m, turning a little, bouncing off Porto's box. */
-  private step(u: BenchUnit): void {
-    u.heading = (u.heading + (Math.sin(u.lat * 1e4 + this.k) * 25) + 360) % 360;
-    const d = 56;
-    u.lat += (d * Math.cos((u.heading * Math.PI) / 180)) / 111_320;
-    u.lon += (d * Math.sin((u.heading * Math.PI) / 180)) / (111_320 * Math.cos((u.lat * Math.PI) / 180));
-    if (u.lat < 41.14 || u.lat > 41.18 || u.lon < -8.69 || u.lon > -8.56) {
-      u.heading = (u.heading + 180) % 360;
-      u.lat = Math.min(41.18, Math.max(41.14, u.lat));
-      u.lon = Math.min(-8.56, Math.max(-8.69, u.lon));
-    }
-  }
 }
-const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 interface Cpu {
   api: number;
@@ -236,7 +180,7 @@ async function main(): Promise<void> {
 
   const broker: Broker = await projectBroker();
   const url = await freshDatabase(DB);
-  const units = await seedUnits(url);
+  const units = await seedUnits(url, UNITS);
   const operatorPassword = await createUser(url, 'bench-operator', 'CGI_OPERATOR', null);
   const viewerPassword = await createUser(url, 'bench-videowall', 'VIEWER', null);
   const firePassword = await createUser(url, 'bench-fire', 'DEPARTMENT_AGENT', 'FIRE');
