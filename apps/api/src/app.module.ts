@@ -18,6 +18,7 @@ import { PrivacyModule } from './privacy/privacy.module';
 import { RedisModule } from './redis/redis.module';
 import { ReferenceModule } from './reference/reference.module';
 import { RulesModule } from './rules/rules.module';
+import { UnitsModule } from './units/units.module';
 
 @Module({})
 export class AppModule {
@@ -45,6 +46,7 @@ export class AppModule {
         NotificationsModule,
         LiveModule,
         Open311Module,
+        UnitsModule,
       ],
     };
   }

@@ -24,7 +24,7 @@ interface Call {
 }
 
 interface Row {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** As in the OpenAPI document. */
   path: string;
   /** Public: every caller gets `ok` (the bearer/key is ignored). */
@@ -56,7 +56,7 @@ describe('authorization matrix: every endpoint × every role', () => {
   afterAll(() => api.close());
 
   const as = (who: Who, method: Row['method'], url: string) => {
-    const req = api.http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](url);
+    const req = api.http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](url);
     if (who === 'apiKey') return req.set('x-api-key', apiKey);
     if (who === 'anonymous') return req;
     return req.set('authorization', api.auth(who as TestIdentity));
@@ -92,6 +92,29 @@ describe('authorization matrix: every endpoint × every role', () => {
     });
   const forDepartment = (who: Who, extra: object = {}): object => (CGI.includes(who as Users) ? { department: 'FIRE', ...extra } : extra);
   const at = (url: string, body?: object) => async (): Promise<Call> => ({ url, body });
+
+  /** A unit of the fleet (issue 14), created by the ADMIN: FIRE by default. */
+  let unitSeq = 0;
+  async function newUnit(department = 'FIRE', kind = department === 'FIRE' ? 'ENGINE' : 'PATROL_CAR'): Promise<string> {
+    unitSeq += 1;
+    const res = await as('admin', 'POST', '/api/v1/units').send({
+      code: `MTX-${unitSeq}`, callsign: `MTX ${unitSeq}`, department, kind, homeBase: { lat: PLACES.campanha.lat + 0.001, lon: PLACES.campanha.lon },
+    });
+    expect(res.status).toBe(201);
+    return res.body.id;
+  }
+  /** A FIRE unit assigned to a fire: fresh, or one shared by the cells expected to fail. */
+  async function unitAssignment(fresh: boolean): Promise<{ occurrence: string; assignment: string }> {
+    if (!fresh && shared.assignment) return { occurrence: shared.dispatched, assignment: shared.assignment };
+    const occurrence = fresh ? await fire() : shared.dispatched;
+    const res = await op('POST', `/api/v1/occurrences/${occurrence}/units`, { unitIds: [await newUnit()] });
+    expect(res.status).toBe(201);
+    if (!fresh) shared.assignment = res.body[0].id;
+    return { occurrence, assignment: res.body[0].id };
+  }
+  const unitUrl = (suffix = '') => async (_who: Who, fresh: boolean): Promise<Call> => ({
+    url: `/api/v1/units/${fresh ? await newUnit() : (shared.unit ??= await newUnit())}${suffix}`,
+  });
 
   async function refreshTokenOf(username: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
@@ -198,6 +221,46 @@ describe('authorization matrix: every endpoint × every role', () => {
         if (!fresh) return { url: `/api/v1/admin/users/${shared.anyUser}/disable` };
         const { rows: [u] } = await api.db.query(`INSERT INTO users (username, display_name, password_hash, role) VALUES ($1, 'x', 'x', 'VIEWER') RETURNING id`, [`d-${randomBytes(4).toString('hex')}`]);
         return { url: `/api/v1/admin/users/${u.id}/disable` };
+      },
+    },
+    // --- units of the fleet (issue 14): scoped like occurrences; FIRE units are not there for other departments
+    { method: 'GET', path: '/api/v1/units', allowed: ALL_USERS, ok: 200, call: at('/api/v1/units') },
+    { method: 'GET', path: '/api/v1/units/{id}', allowed: ALL_USERS, ok: 200, notFoundFor: ['policeAgent', 'mobilityAgent'], call: unitUrl() },
+    {
+      method: 'POST', path: '/api/v1/units', allowed: ['admin', 'fireSupervisor'], ok: 201,
+      call: async () => {
+        unitSeq += 1;
+        return { url: '/api/v1/units', body: { code: `MTX-C-${unitSeq}`, callsign: `MTX C${unitSeq}`, department: 'FIRE', kind: 'LADDER', homeBase: { lat: 41.15, lon: -8.6 } } };
+      },
+    },
+    { method: 'PATCH', path: '/api/v1/units/{id}', allowed: ['admin', 'fireSupervisor'], ok: 200, call: async (w, f) => ({ ...(await unitUrl()(w, f)), body: { version: 1, callsign: `MTX P${(unitSeq += 1)}` } }) },
+    { method: 'DELETE', path: '/api/v1/units/{id}', allowed: ['admin', 'fireSupervisor'], ok: 204, call: unitUrl() },
+    {
+      method: 'POST', path: '/api/v1/units/{id}/availability', allowed: [...FIRE_SIDE, 'admin'], ok: 200, notFoundFor: ['policeAgent', 'mobilityAgent'],
+      call: async (w, f) => ({ ...(await unitUrl('/availability')(w, f)), body: { available: false, reason: 'Matriz' } }),
+    },
+    { method: 'GET', path: '/api/v1/occurrences/{id}/unit-proposals', allowed: [...FIRE_SIDE, 'policeAgent'], ok: 200, notFoundFor: ['mobilityAgent'], call: occ('DISPATCHED', '/unit-proposals') },
+    {
+      // Each department sends its own units: the Police agent a Police unit.
+      method: 'POST', path: '/api/v1/occurrences/{id}/units', allowed: [...FIRE_SIDE, 'policeAgent'], ok: 201, notFoundFor: ['mobilityAgent'],
+      call: async (who, fresh) => ({
+        url: `/api/v1/occurrences/${fresh ? await fire() : shared.dispatched}/units`,
+        body: { unitIds: [fresh ? await newUnit(who === 'policeAgent' ? 'POLICE' : 'FIRE') : (shared.unit ??= await newUnit())] },
+      }),
+    },
+    {
+      // A FIRE unit's assignment: the Police agent (on the occurrence) does not see it.
+      method: 'POST', path: '/api/v1/occurrences/{id}/units/{assignmentId}/on-scene', allowed: FIRE_SIDE, ok: 200, notFoundFor: ['mobilityAgent', 'policeAgent'],
+      call: async (_w, fresh) => {
+        const { occurrence, assignment } = await unitAssignment(fresh);
+        return { url: `/api/v1/occurrences/${occurrence}/units/${assignment}/on-scene` };
+      },
+    },
+    {
+      method: 'POST', path: '/api/v1/occurrences/{id}/units/{assignmentId}/release', allowed: FIRE_SIDE, ok: 200, notFoundFor: ['mobilityAgent', 'policeAgent'],
+      call: async (_w, fresh) => {
+        const { occurrence, assignment } = await unitAssignment(fresh);
+        return { url: `/api/v1/occurrences/${occurrence}/units/${assignment}/release`, body: { reason: 'Matriz' } };
       },
     },
     { method: 'POST', path: '/api/v1/admin/users/{id}/unlock', allowed: ['admin'], ok: 204, call: async () => ({ url: `/api/v1/admin/users/${shared.anyUser}/unlock` }) },

@@ -27,3 +27,4 @@ export * from './open311/open311';
 export * from './units/default-unit-rules';
 export * from './units/unit-lifecycle';
 export * from './units/unit-position';
+export * from './units/unit-fleet';

@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'OVERLOADED',
   /** PostgreSQL cannot be reached or is restarting (503, `Retry-After`): retry; see docs/api.md. */
   'UNAVAILABLE',
+  /** The request is well formed but names a unit that cannot take part (422): e.g. of a department not on the occurrence. */
+  'UNIT_NOT_ELIGIBLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -17,4 +17,5 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
   OVERLOADED: 503,
   UNAVAILABLE: 503,
+  UNIT_NOT_ELIGIBLE: 422,
 };

@@ -9,6 +9,7 @@ import { DomainException } from '../common/domain.exception';
 import { EventLogService, type NewEvent } from '../events/event-log.service';
 import { OperationalLevelService } from '../operational-levels/operational-level.service';
 import { RuleSetService } from '../rules/rule-set.service';
+import { UnitReleaseWriter } from '../units/unit-release.writer';
 import { AssignmentWriter } from './assignment-writer';
 import { effectiveRouting } from './assignment-planner';
 import type { MergeDto, OverrideRoutingDto, TriageDto } from './dto/commands.dto';
@@ -51,6 +52,7 @@ export class OccurrenceCommandsService {
     private readonly assignments: AssignmentWriter,
     private readonly events: EventLogService,
     private readonly audit: SecurityAuditService,
+    private readonly units: UnitReleaseWriter,
   ) {}
 
   triage(id: string, actor: Actor, dto: TriageDto): Promise<void> {
@@ -162,50 +164,63 @@ export class OccurrenceCommandsService {
   }
 
   onScene(id: string, actor: Actor, department: Department, version?: number): Promise<void> {
-    return this.execute(id, actor, version, async ({ m, occ, now, by }) => {
-      const isLead = department === occ.lead_department;
-      const status = this.transition(occ, 'ON_SCENE', isLead);
-      const state = await this.assignmentState(m, occ, department);
-      if (state === 'ON_SCENE') {
-        throw new DomainException('ILLEGAL_TRANSITION', `${department} is already on scene`, undefined, { status: occ.status, version: occ.version });
-      }
-      await m.query(
-        `UPDATE occurrence_assignments SET state = 'ON_SCENE', on_scene_at = $3,
-            acknowledged_at = coalesce(acknowledged_at, $3), acknowledged_by = coalesce(acknowledged_by, $4)
-          WHERE occurrence_id = $1 AND department = $2`,
-        [occ.id, department, now, by],
-      );
-      await this.assignments.stopDeadlines(m, occ.id, department, ['ACKNOWLEDGE', 'ON_SCENE'], 'MET', now);
-      return { status, events: [{ type: 'ON_SCENE', payload: { department, lead: isLead } }] };
-    });
+    return this.execute(id, actor, version, (c) => this.departmentOnSceneChange(c, department));
+  }
+
+  /**
+   * The department goes on scene inside the caller's transaction, as POST …/on-scene does (its
+   * state, its deadlines stop, the ON_SCENE event): a unit of it was confirmed on scene (issue 14).
+   */
+  async departmentOnScene(m: EntityManager, id: string, actor: Actor, department: Department): Promise<void> {
+    await this.executeIn(m, id, actor, undefined, (c) => this.departmentOnSceneChange(c, department));
+  }
+
+  private async departmentOnSceneChange({ m, occ, now, by }: CommandContext, department: Department): Promise<Change> {
+    const isLead = department === occ.lead_department;
+    const status = this.transition(occ, 'ON_SCENE', isLead);
+    const state = await this.assignmentState(m, occ, department);
+    if (state === 'ON_SCENE') {
+      throw new DomainException('ILLEGAL_TRANSITION', `${department} is already on scene`, undefined, { status: occ.status, version: occ.version });
+    }
+    await m.query(
+      `UPDATE occurrence_assignments SET state = 'ON_SCENE', on_scene_at = $3,
+          acknowledged_at = coalesce(acknowledged_at, $3), acknowledged_by = coalesce(acknowledged_by, $4)
+        WHERE occurrence_id = $1 AND department = $2`,
+      [occ.id, department, now, by],
+    );
+    await this.assignments.stopDeadlines(m, occ.id, department, ['ACKNOWLEDGE', 'ON_SCENE'], 'MET', now);
+    return { status, events: [{ type: 'ON_SCENE', payload: { department, lead: isLead } }] };
   }
 
   resolve(id: string, actor: Actor, department: Department, note: string, publicNote: string | undefined, version?: number): Promise<void> {
-    return this.execute(id, actor, version, async ({ m, occ, now }) => {
+    return this.execute(id, actor, version, async ({ m, occ, now, by }) => {
       if (department !== occ.lead_department) {
         throw new DomainException('FORBIDDEN', `Only the lead department (${occ.lead_department}) resolves`);
       }
       const status = this.transition(occ, 'RESOLVE', true);
       await this.assignments.stopDeadlines(m, occ.id, null, null, 'MET', now);
+      await this.units.releaseAll(m, occ.id, 'RESOLVED', by, now);
       return { status, set: { resolved_at: now }, events: [{ type: 'RESOLVED', payload: { department, note, publicNote: publicNote ?? null } }] };
     });
   }
 
   close(id: string, actor: Actor, note: string | undefined, version?: number): Promise<void> {
     requireRole(actor);
-    return this.execute(id, actor, version, async ({ occ, now }) => ({
-      status: this.transition(occ, 'CLOSE'),
-      set: { closed_at: now },
-      events: [{ type: 'CLOSED', payload: { note: note ?? null } }],
-    }));
+    return this.execute(id, actor, version, async ({ m, occ, now, by }) => {
+      const status = this.transition(occ, 'CLOSE');
+      // Resolving released them already; a unit still on it (none, normally) is freed too.
+      await this.units.releaseAll(m, occ.id, 'CLOSED', by, now);
+      return { status, set: { closed_at: now }, events: [{ type: 'CLOSED', payload: { note: note ?? null } }] };
+    });
   }
 
   cancel(id: string, actor: Actor, reason: string, version?: number): Promise<void> {
     requireRole(actor);
-    return this.execute(id, actor, version, async ({ m, occ, now }) => {
+    return this.execute(id, actor, version, async ({ m, occ, now, by }) => {
       const status = this.transition(occ, 'CANCEL');
       const departments = await this.repo.activeDepartments(m, occ.id);
       await this.assignments.releaseAll(m, occ.id, now);
+      await this.units.releaseAll(m, occ.id, 'CANCELLED', by, now);
       return { status, set: { cancel_reason: reason }, events: [{ type: 'CANCELLED', departments, payload: { reason } }] };
     });
   }
@@ -226,7 +241,7 @@ export class OccurrenceCommandsService {
 
   merge(id: string, actor: Actor, dto: MergeDto): Promise<void> {
     requireRole(actor);
-    return this.execute(id, actor, dto.version, async ({ m, occ, now }) => {
+    return this.execute(id, actor, dto.version, async ({ m, occ, now, by }) => {
       const status = this.transition(occ, 'MERGE');
       if (dto.parentId === occ.id) throw this.invalidParent('cannot merge an occurrence into itself');
       const parent = await this.repo.lockById(m, dto.parentId);
@@ -237,6 +252,7 @@ export class OccurrenceCommandsService {
       }
       const departments = await this.repo.activeDepartments(m, occ.id);
       await this.assignments.releaseAll(m, occ.id, now);
+      await this.units.releaseAll(m, occ.id, 'MERGED', by, now);
       // Reports already linked to this one follow it to the parent.
       await m.query(`UPDATE occurrences SET parent_id = $2 WHERE parent_id = $1`, [occ.id, parent.id]);
       const [{ report_count }]: Array<{ report_count: number }> = await m.query(
@@ -290,44 +306,47 @@ export class OccurrenceCommandsService {
 
   private async execute(id: string, actor: Actor, expectedVersion: number | undefined, apply: (c: CommandContext) => Promise<Change>): Promise<void> {
     try {
-      await this.ds.transaction(async (m) => {
-        await assertVisible(m, actor, id);
-        const occ = await this.repo.lockById(m, id);
-        if (!occ) throw new DomainException('NOT_FOUND', 'Occurrence not found');
-        if (expectedVersion !== undefined && expectedVersion !== occ.version) {
-          throw new DomainException('STALE_VERSION', `Occurrence changed since version ${expectedVersion}`, undefined, {
-            status: occ.status, version: occ.version,
-          });
-        }
-        const now = new Date();
-        const by = actorLabel(actor);
-        const change = await apply({ m, occ, now, by });
-        const columns = Object.entries(change.set ?? {});
-        const assignments = columns.map(([col], i) => {
-          if (!SETTABLE.has(col)) throw new Error(`column ${col} is not settable`);
-          return `${col} = $${i + 3}`;
-        });
-        await m.query(
-          `UPDATE occurrences SET status = $2, version = version + 1, updated_at = now()${assignments.map((a) => `, ${a}`).join('')} WHERE id = $1`,
-          [occ.id, change.status ?? occ.status, ...columns.map(([col, v]) => (col === 'routing' || col === 'override') && v !== null ? JSON.stringify(v) : v)],
-        );
-        const active = await this.repo.activeDepartments(m, occ.id);
-        await this.events.append(
-          m,
-          change.events.map((e) => ({
-            occurrenceId: e.occurrenceId ?? occ.id,
-            type: e.type,
-            actor: by,
-            departments: e.departments ?? active,
-            payload: { ...e.payload, status: change.status ?? occ.status },
-          })),
-        );
-      });
+      await this.ds.transaction((m) => this.executeIn(m, id, actor, expectedVersion, apply));
     } catch (err) {
       // Two commands locking the same pair of occurrences in opposite order (merge): one loses.
       if ((err as { code?: string }).code === '40P01') throw new DomainException('CONFLICT', 'Concurrent change; retry');
       throw err;
     }
+  }
+
+  /** One command in the caller's transaction: lock, check the version, change, append the events. */
+  private async executeIn(m: EntityManager, id: string, actor: Actor, expectedVersion: number | undefined, apply: (c: CommandContext) => Promise<Change>): Promise<void> {
+    await assertVisible(m, actor, id);
+    const occ = await this.repo.lockById(m, id);
+    if (!occ) throw new DomainException('NOT_FOUND', 'Occurrence not found');
+    if (expectedVersion !== undefined && expectedVersion !== occ.version) {
+      throw new DomainException('STALE_VERSION', `Occurrence changed since version ${expectedVersion}`, undefined, {
+        status: occ.status, version: occ.version,
+      });
+    }
+    const now = new Date();
+    const by = actorLabel(actor);
+    const change = await apply({ m, occ, now, by });
+    const columns = Object.entries(change.set ?? {});
+    const assignments = columns.map(([col], i) => {
+      if (!SETTABLE.has(col)) throw new Error(`column ${col} is not settable`);
+      return `${col} = $${i + 3}`;
+    });
+    await m.query(
+      `UPDATE occurrences SET status = $2, version = version + 1, updated_at = now()${assignments.map((a) => `, ${a}`).join('')} WHERE id = $1`,
+      [occ.id, change.status ?? occ.status, ...columns.map(([col, v]) => (col === 'routing' || col === 'override') && v !== null ? JSON.stringify(v) : v)],
+    );
+    const active = await this.repo.activeDepartments(m, occ.id);
+    await this.events.append(
+      m,
+      change.events.map((e) => ({
+        occurrenceId: e.occurrenceId ?? occ.id,
+        type: e.type,
+        actor: by,
+        departments: e.departments ?? active,
+        payload: { ...e.payload, status: change.status ?? occ.status },
+      })),
+    );
   }
 
   private transition(occ: OccurrenceRow, command: OccurrenceCommand, isLead?: boolean): OccurrenceStatus {

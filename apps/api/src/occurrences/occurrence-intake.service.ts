@@ -296,7 +296,8 @@ export class OccurrenceIntakeService {
 
   /** The answer to a report whose idempotency key was seen before: the occurrence stored then. */
   private async replay(m: EntityManager, id: string): Promise<IntakeResult> {
-    const detail = await this.repo.detail(m, id);
+    // Like a first answer, a replay carries no units (integration clients see none; operators read the detail).
+    const detail = await this.repo.detail(m, id, []);
     if (!detail) throw new Error(`occurrence ${id} of an idempotency key is gone`);
     // linkedTo is the first answer's business (adapters that use it send no keys).
     return { occurrence: { id: detail.id, reference: detail.reference, status: detail.status }, linkedTo: null, detail, replayed: true };

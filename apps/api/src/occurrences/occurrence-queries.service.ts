@@ -8,6 +8,7 @@ import { DomainException } from '../common/domain.exception';
 import type { ListOccurrencesQuery } from './dto/list-occurrences.query';
 import { assertVisible } from './occurrence-access';
 import { OccurrenceRepository } from './occurrence.repository';
+import { visibleUnitDepartments } from '../units/unit-access';
 
 interface Cursor {
   c: string;
@@ -38,7 +39,7 @@ export class OccurrenceQueriesService {
   async detail(id: string, actor: Actor): Promise<OccurrenceDetail> {
     const m = this.ds.manager;
     await assertVisible(m, actor, id);
-    const detail = await this.repo.detail(m, id);
+    const detail = await this.repo.detail(m, id, visibleUnitDepartments(actor));
     if (!detail) throw new DomainException('NOT_FOUND', 'Occurrence not found');
     return detail;
   }

@@ -17,6 +17,7 @@ import type {
 import { insertEventsSql, params, readTimeline, toEventView, type EventRow, type NewEvent } from '../events/event-log.sql';
 import { queryPrepared } from '../database/prepared-query';
 import type { NewDispatch } from './assignment-writer';
+import { occurrenceUnits } from '../units/unit.sql';
 
 /** The columns of `occurrences` a command needs, read under a row lock. */
 export interface OccurrenceRow {
@@ -277,11 +278,13 @@ export class OccurrenceRepository {
     return { ...toOccurrenceView(rows[0]), routing: rows[0].routing!, override: rows[0].override ?? null };
   }
 
-  /** The occurrence as a reader sees it, with its timeline (no access check: callers do it). */
-  async detail(m: EntityManager, id: string): Promise<OccurrenceDetail | null> {
+  /**
+   * The occurrence as a reader sees it, with its timeline (no access check: callers do it) and
+   * the units sent to it of the departments `unitScope` sees (visibleUnitDepartments).
+   */
+  async detail(m: EntityManager, id: string, unitScope: Department[] | 'ALL'): Promise<OccurrenceDetail | null> {
     const view = await this.view(m, id);
-    // TODO(issue 14, units API): the units on the occurrence.
-    return view && { ...view, units: [], timeline: await readTimeline(m, id) };
+    return view && { ...view, units: await occurrenceUnits(m, id, unitScope), timeline: await readTimeline(m, id) };
   }
 
   /** The occurrence stored under a (scoped) idempotency key, if any (ADR 0014). */
