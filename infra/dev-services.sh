@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Make PostgreSQL (with PostGIS) and Redis reachable for development, tests and CI.
+# Make PostgreSQL (with PostGIS), Redis and the project's MQTT broker (infra/mosquitto.sh)
+# reachable for development, tests and CI.
 #
 # Idempotent and silent when both services already answer. On a Debian machine
 # it installs / starts what is missing (as root, or through sudo); elsewhere it
@@ -207,6 +208,8 @@ ensure_redis() {
 
 ensure_postgres
 ensure_redis
+# The project's own Mosquitto on 127.0.0.1:1884 (never the system one): AVL positions.
+bash "$INFRA_DIR/mosquitto.sh"
 
 deadline=$((SECONDS + WAIT))
 left() { local n=$((deadline - SECONDS)); ((n > 0)) && echo "$n" || echo 1; }

@@ -11,7 +11,7 @@ step() { printf '\n\033[1m› %s\033[0m\n' "$*"; }
 step "dependencies"
 bash scripts/ensure-deps.sh
 
-step "PostgreSQL (PostGIS) and Redis"
+step "PostgreSQL (PostGIS), Redis and the MQTT broker"
 bash infra/dev-services.sh
 
 # Local configuration: generated once into var/.env (gitignored); the environment wins over it.
@@ -24,6 +24,12 @@ set -a
 # shellcheck disable=SC1091
 . var/.env
 set +a
+# The project broker's credentials (infra/mosquitto.sh); the environment wins over them.
+if [ -f var/mosquitto/credentials.env ]; then
+  while IFS='=' read -r key value; do
+    case "$key" in MQTT_URL | MQTT_USERNAME | MQTT_PASSWORD) [ -n "${!key:-}" ] || export "$key=$value" ;; esac
+  done < var/mosquitto/credentials.env
+fi
 export NODE_ENV="${NODE_ENV:-development}"
 export PORT="${PORT:-3000}"
 export WORKER_PORT="${WORKER_PORT:-3001}"
@@ -74,6 +80,7 @@ cat <<MSG
   API documentation (OpenAPI)                       http://localhost:${PORT}/api/docs
   Health                                            http://localhost:${PORT}/health/ready
   Escalation worker health and metrics              http://localhost:${WORKER_PORT}/health/ready  /metrics
+  MQTT broker (AVL positions)                       ${MQTT_URL:-not configured}  (credentials: var/mosquitto/credentials.env)
 
 ${credentials}
   Stop with Ctrl-C.

@@ -19,6 +19,7 @@ import { RedisModule } from './redis/redis.module';
 import { ReferenceModule } from './reference/reference.module';
 import { RulesModule } from './rules/rules.module';
 import { UnitsModule } from './units/units.module';
+import { UnitPositionsModule } from './units/positions/unit-positions.module';
 
 @Module({})
 export class AppModule {
@@ -47,6 +48,7 @@ export class AppModule {
         LiveModule,
         Open311Module,
         UnitsModule,
+        UnitPositionsModule,
       ],
     };
   }

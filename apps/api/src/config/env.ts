@@ -332,6 +332,67 @@ export class Env {
   /** BullMQ key prefix of the status-callback queue (lets several deployments or test runs share a Redis). */
   @Matches(/^[a-z0-9:_-]{1,60}$/, { message: 'CALLBACK_QUEUE_PREFIX must be 1-60 of a-z 0-9 : _ -' })
   CALLBACK_QUEUE_PREFIX = 'cgi:bull';
+  // --- Units: AVL positions (issue 14; docs/operations.md "MQTT broker and AVL positions") ---
+
+  /**
+   * The MQTT broker the API subscribes to for unit positions (`$share/cgi-api/cgi/units/+/position`,
+   * QoS 1). Unset: no MQTT consumer on this node (HTTP batches still work). npm start and the tests
+   * take it from var/mosquitto/credentials.env (infra/mosquitto.sh).
+   */
+  @IsOptional()
+  @Matches(/^mqtts?:\/\/[^\s]+$/, { message: 'MQTT_URL must be an mqtt:// or mqtts:// URL' })
+  MQTT_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  MQTT_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  MQTT_PASSWORD?: string;
+
+  /** Accepted positions are kept in `unit_positions` (trail, after-action report) this many days. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  UNIT_POSITION_RETENTION_DAYS = 30;
+
+  /** Cron pattern (Europe/Lisbon) of the pruning of `unit_positions`; "off" runs no scheduler or worker in this process. */
+  @IsString()
+  UNIT_POSITION_PRUNE_CRON = '41 * * * *';
+
+  /** A fix farther than this from Porto's centre is refused (bad coordinates, a device abroad). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  UNIT_POSITION_SERVICE_AREA_KM = 25;
+
+  /** Device clocks drift: a fix up to this many seconds ahead of the server's clock is accepted. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  UNIT_POSITION_MAX_CLOCK_SKEW_S = 30;
+
+  /** Fixes older than this many hours are refused (a gateway replaying an old buffer). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  UNIT_POSITION_MAX_AGE_HOURS = 24;
+
+  /**
+   * Positions to consoles: a unit's position goes out at once when the unit sent none in the last
+   * second (leading edge), else the newest is sent when its second ends; positions due together are
+   * sent in one message, gathered for at most this many ms.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  UNIT_POSITIONS_LIVE_GATHER_MS = 20;
 }
 
 export class InvalidEnvironmentError extends Error {}

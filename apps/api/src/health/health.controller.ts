@@ -1,4 +1,5 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
@@ -6,6 +7,7 @@ import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
 import { REDIS } from '../redis/redis.module';
+import { MqttPositionConsumer, type MqttState } from '../units/positions/mqtt-position.consumer';
 
 type Check = 'up' | 'down';
 
@@ -19,6 +21,7 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   /** The process is alive. */
@@ -27,15 +30,30 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready to serve: PostgreSQL and Redis answer. 503 otherwise. */
+  /**
+   * Ready to serve: PostgreSQL and Redis answer; 503 otherwise. The MQTT broker (AVL positions) is
+   * reported but not required: without it the node serves everything but MQTT positions
+   * ("degraded", still 200); not listed when MQTT_URL is unset.
+   */
   @Get('ready')
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<{ status: 'ok' | 'unavailable'; checks: Record<string, Check> }> {
+  async ready(
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ status: 'ok' | 'degraded' | 'unavailable'; checks: Record<string, Check | MqttState> }> {
     const [database, redis] = await Promise.all([
       within(this.ds.query('SELECT 1'), 2000).then((): Check => 'up', (): Check => 'down'),
       within(this.redis.ping(), 2000).then((r): Check => (r === 'PONG' ? 'up' : 'down'), (): Check => 'down'),
     ]);
     const ok = database === 'up' && redis === 'up';
+    const mqtt = this.mqttState();
     void reply.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ok' : 'unavailable', checks: { database, redis } };
+    return { status: !ok ? 'unavailable' : mqtt === 'down' ? 'degraded' : 'ok', checks: mqtt === 'off' ? { database, redis } : { database, redis, mqtt } };
+  }
+
+  private mqttState(): MqttState {
+    try {
+      return this.moduleRef.get(MqttPositionConsumer, { strict: false }).state;
+    } catch {
+      return 'off';
+    }
   }
 }

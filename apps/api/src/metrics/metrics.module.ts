@@ -3,5 +3,5 @@ import { OccurrencesModule } from '../occurrences/occurrences.module';
 import { MetricsController } from './metrics.controller';
 import { ApiMetrics } from './metrics.service';
 
-@Module({ imports: [OccurrencesModule], controllers: [MetricsController], providers: [ApiMetrics] })
+@Module({ imports: [OccurrencesModule], controllers: [MetricsController], providers: [ApiMetrics], exports: [ApiMetrics] })
 export class MetricsModule {}

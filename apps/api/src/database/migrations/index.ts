@@ -6,6 +6,7 @@ import { IntakeIdempotency1764330000000 } from './1764330000000-intake-idempoten
 import { ReportPublication1764340000000 } from './1764340000000-report-publication';
 import { SupportEscalation1764350000000 } from './1764350000000-support-escalation';
 import { Units1764360000000 } from './1764360000000-units';
+import { UnitPositions1764361000000 } from './1764361000000-unit-positions';
 
 /** Every migration, in order. Add new ones at the end (one line each). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ReportPublication1764340000000,
   SupportEscalation1764350000000,
   Units1764360000000,
+  UnitPositions1764361000000,
 ];
