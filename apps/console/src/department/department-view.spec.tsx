@@ -4,7 +4,9 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ApiClient } from '../api/api-client';
 import { sounds } from '../common/alarm';
 import { OccurrenceStore } from '../live/occurrence-store';
-import { assignment, liveEvent, occurrence, syncSchedule } from '../testing/fixtures';
+import type { OccurrenceDetail } from '@cgi/shared';
+import { UnitStore } from '../units/unit-store';
+import { assignment, liveEvent, occurrence, syncSchedule, unit, unitAssignment } from '../testing/fixtures';
 import { renderWithConsole } from '../testing/render';
 import { DepartmentView } from './department-view';
 
@@ -91,5 +93,25 @@ describe('DepartmentView', () => {
     const coordinating = screen.getByTestId('assignment-card');
     expect(within(coordinating).queryByTestId('own-escalation')).toBeNull();
     expect(coordinating).toHaveTextContent('Coordenação');
+  });
+
+  it("shows its own units on the occurrence and confirms the geofence's on-scene proposal", async () => {
+    const store = new OccurrenceStore(syncSchedule);
+    const o = occurrence({ reference: 'OC-FIRE', category: 'FIRE_BUILDING', lead: 'FIRE', status: 'ACKNOWLEDGED', assignments: [assignment({ department: 'FIRE', state: 'ACKNOWLEDGED' })] });
+    store.finishSnapshot([o]);
+    const units = new UnitStore(syncSchedule);
+    const vuci = unit({ callsign: 'VUCI 01', status: 'DISPATCHED', occurrence: { id: o.id, reference: o.reference } });
+    units.load([vuci, unit({ callsign: 'VUCI 02' })]);
+    const detail = { ...o, units: [unitAssignment(vuci, { onSceneProposedAt: '2026-11-27T10:04:30.000Z' })], routing: {}, override: null, timeline: [] } as unknown as OccurrenceDetail;
+    const get = vi.fn(async (path: string) => (path === `/occurrences/${o.id}` ? detail : []));
+    const post = vi.fn().mockResolvedValue({});
+    const api = { get, post } as unknown as ApiClient;
+    renderWithConsole(<DepartmentView api={api} department="FIRE" />, { api, store, units });
+    const card = screen.getByTestId('assignment-card');
+    expect(screen.getByTestId('department-units')).toHaveTextContent('Meios do departamento (2) · 1 disponíveis');
+    const confirm = await within(card).findByRole('button', { name: 'Confirmar no local' });
+    expect(within(card).getByTestId('on-scene-proposed')).toHaveTextContent('Chegada detetada');
+    await userEvent.click(confirm);
+    expect(post).toHaveBeenCalledWith(`/occurrences/${o.id}/units/a-${vuci.id}/on-scene`, {});
   });
 });

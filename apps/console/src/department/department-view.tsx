@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Department, OccurrenceDetail, OccurrenceView } from '@cgi/shared';
 import type { ApiClient } from '../api/api-client';
 import { sounds } from '../common/alarm';
@@ -10,14 +10,22 @@ import { assignmentOf, sortByUrgency } from '../common/urgency';
 import { DEPARTMENT_LABELS, STATUS_LABELS } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useNow, useStoreRevision } from '../live/live-context';
+import { OccurrenceUnits, UNIT_ASSIGNABLE } from '../units/occurrence-units';
+import { isUnitEvent } from '../units/unit-store';
+import { UnitsPanel } from '../units/units-panel';
 
 /** What is assigned to the department, most urgent first, with its countdown and the department's actions. */
 export function DepartmentView({ api, department }: { api: ApiClient; department: Department }): ReactNode {
   const { t, label, category } = useI18n();
-  const { store } = useLive();
+  const { store, units } = useLive();
   const { push } = useToasts();
   const revision = useStoreRevision(store);
+  const unitRevision = useStoreRevision(units);
   const now = useNow(1000);
+  const fleet = useMemo(() => {
+    void unitRevision;
+    return units.list().filter((u) => u.department === department);
+  }, [units, unitRevision, department]);
 
   const items = useMemo(() => {
     void revision;
@@ -42,6 +50,14 @@ export function DepartmentView({ api, department }: { api: ApiClient; department
       <h1 className="page-title">
         {label(DEPARTMENT_LABELS, department)} · {items.length} {t('open')}
       </h1>
+      {fleet.length ? (
+        <details className="dep-units" data-testid="department-units">
+          <summary>
+            {t('ownUnits')} ({fleet.length}) · {fleet.filter((u) => u.status === 'AVAILABLE').length} {t('availableShort')}
+          </summary>
+          <UnitsPanel units={units} selected={null} onSelect={() => undefined} department={department} />
+        </details>
+      ) : null}
       {items.length === 0 ? <p className="empty">{t('nothingAssigned')}</p> : null}
       <ul className="cards" data-testid="department-list">
         {items.map((o) => (
@@ -92,6 +108,7 @@ function AssignmentCard({ api, occurrence: o, department, now, onDone }: { api: 
         </p>
       ) : null}
       <p className="card__desc">{o.description}</p>
+      <CardUnits api={api} occurrence={o} department={department} />
       <div className="card__actions">
         {a?.state === 'PENDING' ? (
           <button type="button" className="btn btn--primary" disabled={busy} onClick={() => void run('acknowledge')}>
@@ -134,5 +151,45 @@ function AssignmentCard({ api, occurrence: o, department, now, onDone }: { api: 
         </form>
       ) : null}
     </li>
+  );
+}
+
+/**
+ * The department's units on the occurrence (read from the detail: assignments, the geofence's on-scene
+ * proposal to confirm), and on request the nearest of its available units to assign.
+ */
+function CardUnits({ api, occurrence: o, department }: { api: ApiClient; occurrence: OccurrenceView; department: Department }): ReactNode {
+  const { t } = useI18n();
+  const { units, onEvent } = useLive();
+  const revision = useStoreRevision(units);
+  const [detail, setDetail] = useState<OccurrenceDetail | null>(null);
+  const [assigning, setAssigning] = useState(false);
+  const key = useMemo(() => {
+    void revision;
+    return units
+      .onOccurrence(o.id)
+      .map((u) => `${u.id}:${u.version}`)
+      .join(',');
+  }, [units, revision, o.id]);
+  const load = useCallback(async () => {
+    setDetail(await api.get<OccurrenceDetail>(`/occurrences/${o.id}`));
+  }, [api, o.id]);
+  useEffect(() => {
+    if (key || assigning) void load().catch(() => undefined);
+  }, [key, assigning, load]);
+  useEffect(() => onEvent((e) => (e.event.occurrenceId === o.id && isUnitEvent(e) ? void load().catch(() => undefined) : undefined)), [onEvent, o.id, load]);
+
+  const mine = (detail?.units ?? []).filter((u) => u.department === department);
+  const canAssign = UNIT_ASSIGNABLE.includes(o.status);
+  if (!mine.length && !assigning && !canAssign) return null;
+  return (
+    <div className="card__units" data-testid="card-units">
+      {mine.length || assigning ? <OccurrenceUnits api={api} occurrence={o} assignments={mine} reload={load} department={department} canAssign={assigning} /> : null}
+      {canAssign ? (
+        <button type="button" className="btn btn--small btn--ghost" onClick={() => setAssigning(!assigning)} aria-expanded={assigning}>
+          {assigning ? t('hideProposals') : t('assignUnit')}
+        </button>
+      ) : null}
+    </div>
   );
 }

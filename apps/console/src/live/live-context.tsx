@@ -1,11 +1,14 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { OPEN_STATUSES, type LiveOccurrenceEvent, type OccurrenceView } from '@cgi/shared';
+import { OPEN_STATUSES, type LiveOccurrenceEvent, type OccurrenceView, type UnitView } from '@cgi/shared';
 import { fetchAllPages, type ApiClient } from '../api/api-client';
 import { LiveFeed, type FeedStatus, type LiveFeedOptions } from './live-feed';
 import { OccurrenceStore } from './occurrence-store';
+import { UnitStore } from '../units/unit-store';
 
 interface LiveContextValue {
   store: OccurrenceStore;
+  /** The fleet (units the user may see), moved by the feed. */
+  units: UnitStore;
   status: FeedStatus;
   /** Listeners told of every live event (e.g. operational level changes). */
   onEvent: (fn: (e: LiveOccurrenceEvent) => void) => () => void;
@@ -13,6 +16,7 @@ interface LiveContextValue {
 }
 
 const FALLBACK_SNAPSHOT_MS = 3000;
+const STALE_CHECK_MS = 15_000;
 const LiveContext = createContext<LiveContextValue | null>(null);
 
 export interface LiveProviderProps {
@@ -23,12 +27,14 @@ export interface LiveProviderProps {
   withDeparted?: boolean;
   /** For tests and the benchmark. */
   store?: OccurrenceStore;
+  units?: UnitStore;
   connect?: LiveFeedOptions['connect'];
   sinceMs?: number;
 }
 
-export function LiveProvider({ api, token, children, withDeparted = false, store: given, connect, sinceMs }: LiveProviderProps): ReactNode {
+export function LiveProvider({ api, token, children, withDeparted = false, store: given, units: givenUnits, connect, sinceMs }: LiveProviderProps): ReactNode {
   const store = useMemo(() => given ?? new OccurrenceStore(), [given]);
+  const units = useMemo(() => givenUnits ?? new UnitStore(), [givenUnits]);
   const [status, setStatus] = useState<FeedStatus>('connecting');
   const eventListeners = useRef(new Set<(e: LiveOccurrenceEvent) => void>());
   const tokenRef = useRef(token);
@@ -48,30 +54,48 @@ export function LiveProvider({ api, token, children, withDeparted = false, store
     [api, store, withDeparted, sinceMs],
   );
 
+  // The fleet: read at every connection of the feed (positions are telemetry, never replayed).
+  const loadUnits = useMemo(
+    () => async (): Promise<void> => {
+      units.load(await api.get<UnitView[]>('/units'));
+    },
+    [api, units],
+  );
+
   useEffect(() => {
     // For the end-to-end tests and the benchmark (bench/console-render.ts).
-    (window as unknown as { __cgiLive?: { store: OccurrenceStore } }).__cgiLive = { store };
+    (window as unknown as { __cgiLive?: { store: OccurrenceStore; units: UnitStore } }).__cgiLive = { store, units };
     const feed = new LiveFeed(store, {
       token: () => tokenRef.current(),
       loadSnapshot,
       onStatus: setStatus,
-      onEvent: (e) => eventListeners.current.forEach((fn) => fn(e)),
+      onEvent: (e) => {
+        units.applyEvent(e);
+        eventListeners.current.forEach((fn) => fn(e));
+      },
+      onConnected: () => void loadUnits().catch(() => undefined),
+      onUnitPositions: (p) => units.applyPositions(p),
       connect,
     });
     feed.start();
-    // Without a feed, still show the occurrences (under the "feed down" banner).
+    // Without a feed, still show the occurrences and the fleet (under the "feed down" banner).
     const fallback = setTimeout(() => {
       if (!store.loaded) loadSnapshot().catch(() => undefined);
+      if (!units.loaded) loadUnits().catch(() => undefined);
     }, FALLBACK_SNAPSHOT_MS);
+    // Units heard on the feed go grey when they fall silent.
+    const staleCheck = setInterval(() => units.refreshStale(Date.now()), STALE_CHECK_MS);
     return () => {
       clearTimeout(fallback);
+      clearInterval(staleCheck);
       feed.stop();
     };
-  }, [store, loadSnapshot, connect]);
+  }, [store, units, loadSnapshot, loadUnits, connect]);
 
   const value = useMemo<LiveContextValue>(
     () => ({
       store,
+      units,
       status,
       reload: loadSnapshot,
       onEvent: (fn) => {
@@ -79,7 +103,7 @@ export function LiveProvider({ api, token, children, withDeparted = false, store
         return () => eventListeners.current.delete(fn);
       },
     }),
-    [store, status, loadSnapshot],
+    [store, units, status, loadSnapshot],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
@@ -95,7 +119,7 @@ export function useLive(): LiveContextValue {
  * renders at once (an operator's own command shows immediately); under a burst of live events the
  * component renders at most every `minIntervalMs`, not once per event or per frame.
  */
-export function useStoreRevision(store: OccurrenceStore, minIntervalMs = STORE_RENDER_MS): number {
+export function useStoreRevision(store: Pick<OccurrenceStore, 'subscribe' | 'getRevision'>, minIntervalMs = STORE_RENDER_MS): number {
   const subscribe = useMemo(() => throttledSubscribe(store, minIntervalMs), [store, minIntervalMs]);
   return useSyncExternalStore(subscribe, store.getRevision);
 }
@@ -103,7 +127,7 @@ export function useStoreRevision(store: OccurrenceStore, minIntervalMs = STORE_R
 const STORE_RENDER_MS = 250;
 
 /** A store subscription that tells `notify` on the leading edge, then at most once per interval. */
-export function throttledSubscribe(store: OccurrenceStore, minIntervalMs: number): (notify: () => void) => () => void {
+export function throttledSubscribe(store: Pick<OccurrenceStore, 'subscribe'>, minIntervalMs: number): (notify: () => void) => () => void {
   return (notify) => {
     let last = 0;
     let timer: ReturnType<typeof setTimeout> | null = null;

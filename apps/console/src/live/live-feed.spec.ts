@@ -130,4 +130,32 @@ describe('LiveFeed', () => {
       vi.useRealTimers();
     }
   });
+
+  it('reads the fleet again at every connection and passes units:positions on', async () => {
+    const socket = new FakeSocket();
+    const store = new OccurrenceStore(syncSchedule);
+    const onConnected = vi.fn();
+    const onUnitPositions = vi.fn();
+    const feed = new LiveFeed(store, {
+      token: () => 't',
+      loadSnapshot: async () => store.finishSnapshot([]),
+      onStatus: () => undefined,
+      onConnected,
+      onUnitPositions,
+      connect: () => socket as unknown as LiveSocket,
+    });
+    feed.start();
+    socket.connected = true;
+    socket.emit('connect');
+    await new Promise((r) => setTimeout(r, 0));
+    const batch = { positions: [{ unitId: 'u1', lat: 41.15, lon: -8.61, at: '2026-11-27T10:00:00.000Z', speedKmh: 20, headingDeg: 45 }] };
+    socket.emit('units:positions', batch);
+    expect(onUnitPositions).toHaveBeenCalledWith(batch);
+    socket.emit('occurrence:event', liveEvent('1.1', occurrence()));
+    socket.emit('disconnect', 'transport close');
+    socket.emit('connect');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(onConnected).toHaveBeenCalledTimes(2);
+    feed.stop();
+  });
 });

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { LIVE_NAMESPACE, type LiveClientEvents, type LiveOccurrenceEvent, type LiveResumeAck, type LiveServerEvents } from '@cgi/shared';
+import { LIVE_NAMESPACE, type LiveClientEvents, type LiveOccurrenceEvent, type LiveResumeAck, type LiveServerEvents, type LiveUnitPositions } from '@cgi/shared';
 import type { OccurrenceStore } from './occurrence-store';
 
 export type FeedStatus = 'connecting' | 'live' | 'catching-up' | 'down';
@@ -12,6 +12,10 @@ export interface LiveFeedOptions {
   loadSnapshot: () => Promise<void>;
   onStatus: (s: FeedStatus) => void;
   onEvent?: (e: LiveOccurrenceEvent) => void;
+  /** At every connection (first and re-connections): positions are not replayed, the fleet is read again. */
+  onConnected?: () => void;
+  /** AVL positions of units, coalesced by the server. */
+  onUnitPositions?: (p: LiveUnitPositions) => void;
   /** For tests: the socket factory. */
   connect?: (auth: (cb: (data: object) => void) => void) => LiveSocket;
 }
@@ -66,6 +70,7 @@ export class LiveFeed {
     socket.on('occurrence:event', (e) => {
       if (this.store.apply(e)) this.opts.onEvent?.(e);
     });
+    socket.on('units:positions', (p) => this.opts.onUnitPositions?.(p));
     socket.on('feed:heartbeat', (h) => this.store.advance(h.position));
     socket.on('feed:reload', (r) => void this.reload(r.position));
   }
@@ -84,6 +89,7 @@ export class LiveFeed {
   }
 
   private async onConnect(): Promise<void> {
+    this.opts.onConnected?.();
     const after = this.store.position;
     if (after === null) {
       // First connection: live delivery starts now, so a snapshot loaded from now on misses nothing;

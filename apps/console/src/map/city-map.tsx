@@ -2,16 +2,19 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import type { OperationalLevel } from '@cgi/shared';
-import { LEVEL_LABELS } from '../i18n/dictionary';
-import { useI18n } from '../i18n/i18n';
+import type { OperationalLevel, UnitTrail, UnitView } from '@cgi/shared';
+import { LEVEL_LABELS, UNIT_DEPARTMENT_LETTER, UNIT_KIND_SHORT } from '../i18n/dictionary';
+import { useI18n, type Lang } from '../i18n/i18n';
 import type { OccurrenceStore } from '../live/occurrence-store';
+import type { UnitStore } from '../units/unit-store';
 // The municipality outline ships in data/porto (CAOP, CC BY 4.0); Vite bundles it as an asset.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import municipalityUrl from '../../../../data/porto/municipality.geojson?url';
 import type { ConsoleConfig } from './console-config';
 import { LEVEL_STYLE } from './marker-style';
 import { OccurrenceLayer } from './occurrence-layer';
+import { UnitLayer } from './unit-layer';
+import { UNIT_DEPARTMENT_COLOR } from './unit-style';
 
 export interface ParishProps {
   code: string;
@@ -32,6 +35,21 @@ export interface CityMapProps {
   picked?: { lat: number; lon: number } | null;
   highlight?: string | null;
   label: string;
+  /** The fleet, drawn above the occurrences. */
+  units?: UnitStore;
+  onSelectUnit?: (id: string) => void;
+  unitHighlight?: string | null;
+  /** A unit's trail, drawn as a line (oldest to newest). */
+  trail?: UnitTrail | null;
+}
+
+/** What a unit's plate says: the department's letter (in its colour) and the kind's abbreviation. */
+export function unitLook(lang: Lang): (u: UnitView) => { letter: string; letterColor: string; abbr: string } {
+  return (u) => ({
+    letter: UNIT_DEPARTMENT_LETTER[u.department]?.[lang] ?? u.department.slice(0, 1),
+    letterColor: UNIT_DEPARTMENT_COLOR[u.department] ?? '#ffffff',
+    abbr: UNIT_KIND_SHORT[u.kind]?.[lang] ?? u.kind.slice(0, 4),
+  });
 }
 
 const PORTO_BOUNDS = L.latLngBounds([41.1383, -8.6913], [41.1859, -8.5526]);
@@ -41,15 +59,19 @@ const PORTO_BOUNDS = L.latLngBounds([41.1383, -8.6913], [41.1859, -8.5526]);
  * tile server at all; the raster base map is configuration. Occurrences are one canvas layer.
  */
 export function CityMap(props: CityMapProps): ReactNode {
-  const { config, store, parishes, levels, variant, onSelect, onPick, picked, highlight, label } = props;
+  const { config, store, parishes, levels, variant, onSelect, onPick, picked, highlight, label, units, onSelectUnit, unitHighlight, trail } = props;
   const { lang } = useI18n();
+  const langRef = useRef(lang);
+  langRef.current = lang;
+  const unitLayer = useRef<UnitLayer | null>(null);
+  const trailLine = useRef<L.Polyline | null>(null);
   const el = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
   const parishLayer = useRef<L.GeoJSON | null>(null);
   const occLayer = useRef<OccurrenceLayer | null>(null);
   const pickMarker = useRef<L.CircleMarker | null>(null);
-  const handlers = useRef({ onSelect, onPick });
-  handlers.current = { onSelect, onPick };
+  const handlers = useRef({ onSelect, onPick, onSelectUnit });
+  handlers.current = { onSelect, onPick, onSelectUnit };
 
   useEffect(() => {
     if (!el.current) return;
@@ -76,25 +98,64 @@ export function CityMap(props: CityMapProps): ReactNode {
         L.geoJSON(fc, { interactive: false, style: { color: '#e8eef5', weight: videowall ? 5 : 3, fill: false } }).addTo(m);
       })
       .catch(() => undefined);
+    const uLayer = units
+      ? new UnitLayer(units, {
+          height: videowall ? Math.max(14, Math.round((window.innerHeight / 1080) * 17)) : 16,
+          look: unitLook(langRef.current),
+          onSelect: (id) => handlers.current.onSelectUnit?.(id),
+        })
+      : null;
     const layer = new OccurrenceLayer(store, {
       radius: videowall ? Math.max(10, Math.round((window.innerHeight / 1080) * 11)) : 9,
       onSelect: (id) => handlers.current.onSelect?.(id),
+      // A unit drawn above an occurrence takes the click (when units can be selected here).
+      covered: (x, y) => !!handlers.current.onSelectUnit && uLayer?.hit(x, y) != null,
     });
     layer.addTo(m);
     occLayer.current = layer;
-    m.on('click', (e: L.LeafletMouseEvent) => handlers.current.onPick?.(e.latlng.lat, e.latlng.lng));
+    if (uLayer) {
+      uLayer.addTo(m);
+      unitLayer.current = uLayer;
+    }
+    m.on('click', (e: L.LeafletMouseEvent) => {
+      const unit = handlers.current.onSelectUnit ? uLayer?.hit(e.containerPoint.x, e.containerPoint.y) : null;
+      if (unit) handlers.current.onSelectUnit?.(unit);
+      else handlers.current.onPick?.(e.latlng.lat, e.latlng.lng);
+    });
     // The container changes size when panels open or close: keep Leaflet's idea of it right.
     const resize = new ResizeObserver(() => m.invalidateSize({ pan: false }));
     resize.observe(el.current);
     map.current = m;
-    (window as unknown as { __cgiMap?: { map: L.Map; layer: OccurrenceLayer } }).__cgiMap = { map: m, layer };
+    (window as unknown as { __cgiMap?: { map: L.Map; layer: OccurrenceLayer; units: UnitLayer | null } }).__cgiMap = { map: m, layer, units: uLayer };
     return () => {
       resize.disconnect();
       m.remove();
       map.current = null;
       parishLayer.current = null;
+      unitLayer.current = null;
+      trailLine.current = null;
     };
-  }, [config, store, variant]);
+  }, [config, store, variant, units]);
+
+  useEffect(() => {
+    unitLayer.current?.relook(unitLook(lang));
+  }, [lang]);
+
+  useEffect(() => {
+    unitLayer.current?.setHighlight(unitHighlight ?? null);
+  }, [unitHighlight]);
+
+  // The selected unit's trail: a line under the plates, its newest end at the unit.
+  useEffect(() => {
+    const m = map.current;
+    trailLine.current?.remove();
+    trailLine.current = null;
+    if (!m || !trail || trail.points.length < 2) return;
+    trailLine.current = L.polyline(
+      trail.points.map((p) => [p.lat, p.lon] as [number, number]),
+      { color: '#4fb3ff', weight: 4, opacity: 0.9, dashArray: '8 5', interactive: false, className: 'unit-trail' },
+    ).addTo(m);
+  }, [trail]);
 
   // Parishes, styled by their operational level (outline weight, dash and a label, not colour alone).
   useEffect(() => {

@@ -24,6 +24,8 @@ export interface OccurrenceLayerOptions {
   radius: number;
   onSelect?: (id: string) => void;
   highlight?: string | null;
+  /** True when something drawn above (a unit) takes a click at this container point. */
+  covered?: (x: number, y: number) => boolean;
 }
 
 interface Drawn {
@@ -312,6 +314,7 @@ export class OccurrenceLayer extends L.Layer {
 
   private onClick(e: L.LeafletMouseEvent): void {
     const { x, y } = e.containerPoint;
+    if (this.opts.covered?.(x, y)) return;
     const hit = [...this.drawn].reverse().find((d) => (d.x - x) ** 2 + (d.y - y) ** 2 <= (d.r + 4) ** 2);
     if (!hit) return;
     if (hit.id) this.opts.onSelect?.(hit.id);

@@ -4,9 +4,10 @@ import type { ApiClient } from '../api/api-client';
 import { describeError } from '../common/describe-error';
 import { EscalationBadge, PriorityBadge } from '../common/priority-badge';
 import { useToasts } from '../common/toasts';
-import { DEPARTMENT_LABELS, EVENT_LABELS, SOURCE_LABELS, STATUS_LABELS } from '../i18n/dictionary';
+import { DEPARTMENT_LABELS, EVENT_LABELS, SOURCE_LABELS, STATUS_LABELS, UNIT_REASON_LABELS } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-context';
+import { OccurrenceUnits } from '../units/occurrence-units';
 import { ReportPublicationPanel, showsReportPublication } from './report-publication';
 
 const ASSIGNABLE = DEPARTMENTS;
@@ -15,7 +16,21 @@ const ASSIGNABLE = DEPARTMENTS;
  * Occurrence detail for CGI: timeline, assignments and acknowledgements, routing and its override, merge, notes,
  * and for a citizen report its publication on Open311 (to the roles the API allows).
  */
-export function OccurrenceDetailPanel({ api, id, role, onClose, onSelect }: { api: ApiClient; id: string; role: Role; onClose: () => void; onSelect: (id: string) => void }): ReactNode {
+export function OccurrenceDetailPanel({
+  api,
+  id,
+  role,
+  onClose,
+  onSelect,
+  onSelectUnit,
+}: {
+  api: ApiClient;
+  id: string;
+  role: Role;
+  onClose: () => void;
+  onSelect: (id: string) => void;
+  onSelectUnit?: (id: string) => void;
+}): ReactNode {
   const { t, label, category, time } = useI18n();
   const { store, onEvent } = useLive();
   const { push } = useToasts();
@@ -120,6 +135,8 @@ export function OccurrenceDetailPanel({ api, id, role, onClose, onSelect }: { ap
         </table>
       </section>
 
+      <OccurrenceUnits api={api} occurrence={d} assignments={d.units ?? []} reload={load} onSelectUnit={onSelectUnit} />
+
       <section>
         <h3>{t('firedRules')}</h3>
         <ul className="fired">
@@ -153,7 +170,8 @@ export function OccurrenceDetailPanel({ api, id, role, onClose, onSelect }: { ap
               <time>{time(e.at)}</time> <b>{label(EVENT_LABELS, e.type)}</b> · {e.actor}
               {typeof e.payload.text === 'string' ? ` — ${e.payload.text}` : ''}
               {typeof e.payload.note === 'string' ? ` — ${e.payload.note}` : ''}
-              {typeof e.payload.reason === 'string' ? ` — ${e.payload.reason}` : ''}
+              {unitCallsign(e.payload) ? ` · ${unitCallsign(e.payload)}` : ''}
+              {typeof e.payload.reason === 'string' ? ` — ${label(UNIT_REASON_LABELS, e.payload.reason)}` : ''}
               <OverrideText payload={e.payload} />
               {typeof e.payload.department === 'string' ? ` · ${label(DEPARTMENT_LABELS, e.payload.department)}` : ''}
               {typeof e.payload.level === 'string' ? ` · ${e.payload.level}` : ''}
@@ -163,6 +181,12 @@ export function OccurrenceDetailPanel({ api, id, role, onClose, onSelect }: { ap
       </section>
     </aside>
   );
+}
+
+/** UNIT_* events name their unit (UnitEventPayload). */
+function unitCallsign(payload: Record<string, unknown>): string | null {
+  const u = payload.unit;
+  return u && typeof u === 'object' && typeof (u as { callsign?: unknown }).callsign === 'string' ? (u as { callsign: string }).callsign : null;
 }
 
 /** A ROUTING_OVERRIDDEN event carries the override (lead, priority, reason) beside the rules' decision. */

@@ -1,5 +1,5 @@
-import { useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
-import type { OccurrenceView, Role } from '@cgi/shared';
+import { useCallback, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { OccurrenceView, Role, UnitTrail } from '@cgi/shared';
 import type { ApiClient } from '../api/api-client';
 import { useReference } from '../api/reference';
 import { sortByUrgency } from '../common/urgency';
@@ -7,25 +7,40 @@ import { useI18n } from '../i18n/i18n';
 import { useLive, useNow, useStoreRevision } from '../live/live-context';
 import { CityMap } from '../map/city-map';
 import type { ConsoleConfig } from '../map/console-config';
+import { UnitDetailPanel } from '../units/unit-detail';
+import { UnitsPanel } from '../units/units-panel';
 import { IntakeForm } from './intake-form';
 import { LevelControls } from './level-controls';
 import { OccurrenceDetailPanel } from './occurrence-detail';
 import { OccurrenceList } from './occurrence-list';
 
-type Tab = 'intake' | 'triage' | 'occurrences' | 'levels';
-const TABS: Tab[] = ['intake', 'triage', 'occurrences', 'levels'];
+type Tab = 'intake' | 'triage' | 'occurrences' | 'units' | 'levels';
+const TABS: Tab[] = ['intake', 'triage', 'occurrences', 'units', 'levels'];
 const LIST_LIMIT = 200;
 
 /** The operator workstation: intake, triage queue, occurrences, detail and operational levels, beside the map. */
 export function OperatorView({ api, config, role }: { api: ApiClient; config: ConsoleConfig; role: Role }): ReactNode {
   const supervisor = role === 'CGI_SUPERVISOR';
   const { t } = useI18n();
-  const { store } = useLive();
+  const { store, units } = useLive();
   const { categories, parishes, levelByScope } = useReference();
   const revision = useStoreRevision(store);
   const now = useNow(1000);
   const [tab, setTab] = useState<Tab>('intake');
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelectedOccurrence] = useState<string | null>(null);
+  const [selectedUnit, setSelectedUnitState] = useState<string | null>(null);
+  /** Which detail the right column shows: the last one opened. */
+  const [focus, setFocus] = useState<'occurrence' | 'unit'>('occurrence');
+  const [trail, setTrail] = useState<UnitTrail | null>(null);
+  const setSelected = useCallback((id: string | null) => {
+    setSelectedOccurrence(id);
+    setFocus('occurrence');
+  }, []);
+  const setSelectedUnit = useCallback((id: string | null) => {
+    setSelectedUnitState(id);
+    setFocus(id ? 'unit' : 'occurrence');
+    if (!id) setTrail(null);
+  }, []);
   const [picked, setPicked] = useState<{ lat: number; lon: number } | null>(null);
   const [query, setQuery] = useState('');
 
@@ -40,7 +55,7 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
     };
   }, [store, revision, query]);
 
-  const labels: Record<Tab, string> = { intake: t('intake'), triage: `${t('triageQueue')} (${triage.length})`, occurrences: `${t('occurrences')} (${store.size})`, levels: t('levels') };
+  const labels: Record<Tab, string> = { intake: t('intake'), triage: `${t('triageQueue')} (${triage.length})`, occurrences: `${t('occurrences')} (${store.size})`, units: t('units'), levels: t('levels') };
   // WAI-ARIA tabs: arrows (and Home/End) select the next tab and move the focus with it (roving tabindex).
   const onTabKey = (e: KeyboardEvent<HTMLButtonElement>): void => {
     const i = TABS.indexOf(tab);
@@ -73,6 +88,7 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
               <OccurrenceList items={open} now={now} selected={selected} onSelect={setSelected} empty={t('none')} testId="occurrence-list" />
             </>
           ) : null}
+          {tab === 'units' ? <UnitsPanel units={units} selected={selectedUnit} onSelect={setSelectedUnit} /> : null}
           {tab === 'levels' ? <LevelControls api={api} canEdit={supervisor} /> : null}
         </div>
       </section>
@@ -88,11 +104,19 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
           onPick={tab === 'intake' ? (lat, lon) => setPicked({ lat, lon }) : undefined}
           picked={tab === 'intake' ? picked : null}
           highlight={selected}
+          units={units}
+          onSelectUnit={tab === 'intake' ? undefined : setSelectedUnit}
+          unitHighlight={selectedUnit}
+          trail={trail}
         />
       </section>
-      {selected ? (
+      {focus === 'unit' && selectedUnit ? (
         <section className="ws-detail">
-          <OccurrenceDetailPanel key={selected} api={api} id={selected} role={role} onClose={() => setSelected(null)} onSelect={setSelected} />
+          <UnitDetailPanel key={selectedUnit} api={api} id={selectedUnit} onClose={() => setSelectedUnit(null)} onSelectOccurrence={setSelected} onTrail={setTrail} />
+        </section>
+      ) : selected ? (
+        <section className="ws-detail">
+          <OccurrenceDetailPanel key={selected} api={api} id={selected} role={role} onClose={() => setSelected(null)} onSelect={setSelected} onSelectUnit={setSelectedUnit} />
         </section>
       ) : null}
     </main>

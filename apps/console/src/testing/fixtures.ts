@@ -1,4 +1,4 @@
-import type { AssignmentView, LiveOccurrenceEvent, OccurrenceView } from '@cgi/shared';
+import type { AssignmentView, LiveOccurrenceEvent, OccurrenceView, UnitAssignmentView, UnitEventPayload, UnitStatus, UnitView } from '@cgi/shared';
 
 let n = 0;
 
@@ -54,3 +54,69 @@ export function liveEvent(position: string, o: OccurrenceView | null, type: Live
 
 /** Runs scheduled notifications at once (the store batches them per frame in the browser). */
 export const syncSchedule = (fn: () => void): void => fn();
+
+let u = 0;
+
+export function unit(over: Partial<UnitView> = {}): UnitView {
+  u++;
+  return {
+    id: `00000000-0000-4000-9000-${String(u).padStart(12, '0')}`,
+    code: `BSB-VUCI-${String(u).padStart(2, '0')}`,
+    callsign: `VUCI ${String(u).padStart(2, '0')}`,
+    department: 'FIRE',
+    kind: 'ENGINE',
+    homeBase: { lat: 41.1579, lon: -8.6291, address: 'Rua da Constituição 100' },
+    status: 'AVAILABLE',
+    unavailableReason: null,
+    statusChangedAt: '2026-11-27T09:00:00.000Z',
+    position: { lat: 41.1579, lon: -8.6291, at: '2026-11-27T10:00:00.000Z', speedKmh: 0, headingDeg: null },
+    stale: false,
+    occurrence: null,
+    synthetic: true,
+    version: 1,
+    ...over,
+  };
+}
+
+export function unitAssignment(un: UnitView, over: Partial<UnitAssignmentView> = {}): UnitAssignmentView {
+  return {
+    id: `a-${un.id}`,
+    unitId: un.id,
+    code: un.code,
+    callsign: un.callsign,
+    kind: un.kind,
+    department: un.department,
+    unitStatus: 'DISPATCHED',
+    dispatchedAt: '2026-11-27T10:01:00.000Z',
+    dispatchedBy: 'operator',
+    dispatchDistanceMeters: 1850,
+    dispatchEtaSeconds: 190,
+    onSceneProposedAt: null,
+    onSceneAt: null,
+    releasedAt: null,
+    releasedReason: null,
+    ...over,
+  };
+}
+
+/** A UNIT_* live event for `un` moving to `status` at `version`. */
+export function unitEvent(
+  position: string,
+  type: 'UNIT_DISPATCHED' | 'UNIT_ON_SCENE_PROPOSED' | 'UNIT_ON_SCENE' | 'UNIT_RELEASED' | 'UNIT_STATUS_CHANGED',
+  un: UnitView,
+  status: UnitStatus,
+  version: number,
+  o: OccurrenceView | null = null,
+): LiveOccurrenceEvent {
+  const payload: UnitEventPayload = {
+    unit: { id: un.id, code: un.code, callsign: un.callsign, kind: un.kind, department: un.department, status, unavailableReason: null, version },
+    from: un.status,
+    occurrenceId: o?.id ?? null,
+    assignmentId: o ? `a-${un.id}` : null,
+    reason: null,
+  };
+  return {
+    event: { position, occurrenceId: o?.id ?? null, type, actor: 'test', at: '2026-11-27T10:02:00.000Z', departments: [un.department], payload: payload as unknown as Record<string, unknown> },
+    occurrence: o,
+  };
+}

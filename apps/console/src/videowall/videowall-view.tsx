@@ -1,17 +1,19 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { OccurrenceView } from '@cgi/shared';
+import { UNIT_STATUSES, type OccurrenceView } from '@cgi/shared';
 import { useReference } from '../api/reference';
 import { sounds } from '../common/alarm';
 import { levelRank, mostUrgent } from '../common/urgency';
-import { LEVEL_LABELS } from '../i18n/dictionary';
+import { DEPARTMENT_LABELS, LEVEL_LABELS, UNIT_DEPARTMENT_LETTER, UNIT_STATUS_LABELS } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useNow } from '../live/live-context';
 import { CityMap } from '../map/city-map';
 import type { ConsoleConfig } from '../map/console-config';
 import { GLYPH_LEGEND, PRIORITY_STYLE } from '../map/marker-style';
+import { UNIT_DEPARTMENT_COLOR, UNIT_STALE_STYLE, UNIT_STATUS_STYLE } from '../map/unit-style';
 import { EventTicker } from './event-ticker';
 import { KpiTiles } from './kpi-tiles';
 import { computeKpis, startOfTodayLisbon } from './kpis';
+import { UnitStatusTable } from './unit-status-table';
 import { UrgentList } from './urgent-list';
 
 const URGENT_COUNT = 8;
@@ -23,7 +25,7 @@ const MUTE_KEY = 'cgi.videowall.muted';
  */
 export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode {
   const { t, lang, label, time } = useI18n();
-  const { store } = useLive();
+  const { store, units } = useLive();
   const { parishes, levelByScope } = useReference();
   const now = useNow(1000);
   const [muted, setMuted] = useState(() => localStorage.getItem(MUTE_KEY) === '1');
@@ -32,13 +34,13 @@ export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode 
   mutedRef.current = muted;
   const levelsSeen = useRef(new Map<string, number>());
 
-  const { kpis, urgent } = useMemo(() => {
+  const { kpis, urgent, fleet } = useMemo(() => {
     const open = store.list();
     const kpis = computeKpis(open, store.departedList(), now, startOfTodayLisbon(now));
     const urgent = mostUrgent(open, URGENT_COUNT);
-    return { kpis, urgent };
+    return { kpis, urgent, fleet: units.list() };
     // Recomputed every second (now), whatever the rate of events.
-  }, [store, now]);
+  }, [store, units, now]);
 
   // The audible alarm on L2 and above: when an occurrence reaches L2/L3 (not on the first load).
   useEffect(() => {
@@ -82,7 +84,7 @@ export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode 
       </header>
       <main className="vw-main">
         <div className="vw-map">
-          <CityMap config={config} store={store} parishes={parishes} levels={levelByScope} variant="videowall" label={t('viewVideowall')} />
+          <CityMap config={config} store={store} parishes={parishes} levels={levelByScope} variant="videowall" label={t('viewVideowall')} units={units} />
           <div className="legend" aria-label={t('legend')}>
             {(['P1', 'P2', 'P3', 'P4'] as const).map((p) => (
               <span key={p} className="legend__item">
@@ -94,11 +96,13 @@ export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode 
                 <b>{g.glyph}</b> {g[lang]}
               </span>
             ))}
+            <UnitLegend />
             {!config.tileUrl ? <span className="legend__item muted">{t('offlineMap')}</span> : null}
           </div>
         </div>
         <aside className="vw-side">
           <KpiTiles kpis={kpis} />
+          <UnitStatusTable units={fleet} />
           <UrgentList items={urgent} now={now} />
         </aside>
       </main>
@@ -106,5 +110,31 @@ export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode 
         <EventTicker events={store.events} />
       </footer>
     </div>
+  );
+}
+
+/** The units' plates: status by colour (and word), department by letter (and its colour). */
+function UnitLegend(): ReactNode {
+  const { t, label, lang } = useI18n();
+  return (
+    <span className="legend__units" data-testid="unit-legend">
+      <b>{t('unitsLegend')}:</b>
+      {UNIT_STATUSES.map((s) => (
+        <span key={s} className="legend__item">
+          <span className="legend__plate" style={{ background: UNIT_STATUS_STYLE[s].fill }} /> {label(UNIT_STATUS_LABELS, s)}
+        </span>
+      ))}
+      <span className="legend__item">
+        <span className="legend__plate legend__plate--stale" style={{ background: UNIT_STALE_STYLE.fill }} /> {t('staleShort')}
+      </span>
+      {(['FIRE', 'POLICE', 'CIVIL_PROTECTION', 'MOBILITY', 'ENVIRONMENT'] as const).map((d) => (
+        <span key={d} className="legend__item">
+          <b className="legend__letter" style={{ color: UNIT_DEPARTMENT_COLOR[d] }}>
+            {UNIT_DEPARTMENT_LETTER[d][lang]}
+          </b>{' '}
+          {label(DEPARTMENT_LABELS, d)}
+        </span>
+      ))}
+    </span>
   );
 }

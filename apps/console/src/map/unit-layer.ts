@@ -1,0 +1,218 @@
+import L from 'leaflet';
+import type { UnitView } from '@cgi/shared';
+import type { UnitStore } from '../units/unit-store';
+import { SpriteCache } from './marker-sprites';
+import { drawPlate, plateSize, type PlateLook } from './unit-style';
+
+/** Redraws caused by live positions at most this often (the server sends at most one fix per unit per second). */
+const REFRESH_MS = 100;
+const MAX_CANVAS_PIXELS = 3840 * 2160;
+
+export interface UnitLayerOptions {
+  /** Plate height in CSS pixels (the videowall draws larger). */
+  height: number;
+  /** The department letter and kind abbreviation for a unit (language-dependent). */
+  look: (u: UnitView) => { letter: string; letterColor: string; abbr: string };
+  onSelect?: (id: string) => void;
+  highlight?: string | null;
+}
+
+export interface DrawnUnit {
+  id: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  lat: number;
+  lon: number;
+}
+
+/**
+ * The fleet on its own canvas above the occurrences: one plate per unit with a position (department
+ * letter on a dark tab, the kind's abbreviation on its status colour, greyed and dashed when stale), a
+ * heading arrow when the unit reports one. Plates are sprites (SpriteCache); the canvas is repainted at
+ * most every REFRESH_MS and only when what it shows changed.
+ */
+export class UnitLayer extends L.Layer {
+  private canvas!: HTMLCanvasElement;
+  private frame: number | null = null;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastRefresh = 0;
+  private ratio = 0;
+  private sprites = new SpriteCache(1);
+  private drawn: DrawnUnit[] = [];
+  private key = '';
+  private hidden = false;
+  private unsubscribe: (() => void) | null = null;
+  /** Repaints (tests, benchmark). */
+  paints = 0;
+
+  constructor(
+    private readonly store: UnitStore,
+    private readonly opts: UnitLayerOptions,
+  ) {
+    super();
+  }
+
+  /** Where the unit is drawn now (container pixels and the position drawn), null when not on screen. */
+  drawnAt(id: string): DrawnUnit | null {
+    return this.drawn.find((d) => d.id === id) ?? null;
+  }
+
+  setHighlight(id: string | null): void {
+    this.opts.highlight = id;
+    this.requestDraw();
+  }
+
+  /** The look changed (the language): plates are drawn again. */
+  relook(look: UnitLayerOptions['look']): void {
+    this.opts.look = look;
+    this.key = '';
+    this.requestDraw();
+  }
+
+  override onAdd(map: L.Map): this {
+    this.canvas = L.DomUtil.create('canvas', 'unit-canvas') as HTMLCanvasElement;
+    this.canvas.setAttribute('aria-hidden', 'true');
+    map.getContainer().appendChild(this.canvas);
+    map.on('move zoomend viewreset resize', this.requestDraw, this);
+    map.on('zoomstart', this.hide, this);
+    map.on('zoomend', this.show, this);
+    this.unsubscribe = this.store.subscribe(() => this.onStoreChange());
+    this.requestDraw();
+    return this;
+  }
+
+  override onRemove(map: L.Map): this {
+    map.off('move zoomend viewreset resize', this.requestDraw, this);
+    map.off('zoomstart', this.hide, this);
+    map.off('zoomend', this.show, this);
+    this.unsubscribe?.();
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+    this.canvas.remove();
+    return this;
+  }
+
+  /** The unit under a container point, if any (the map's click goes to a unit before an occurrence). */
+  hit(x: number, y: number): string | null {
+    for (let i = this.drawn.length - 1; i >= 0; i--) {
+      const d = this.drawn[i];
+      if (Math.abs(d.x - x) <= d.w / 2 + 3 && Math.abs(d.y - y) <= d.h / 2 + 3) return d.id;
+    }
+    return null;
+  }
+
+  private hide(): void {
+    this.hidden = true;
+    this.canvas.style.visibility = 'hidden';
+  }
+
+  private show(): void {
+    this.hidden = false;
+    this.canvas.style.visibility = 'visible';
+    this.requestDraw();
+  }
+
+  private onStoreChange(): void {
+    if (this.refreshTimer) return;
+    const since = Date.now() - this.lastRefresh;
+    if (since >= REFRESH_MS) this.requestDraw();
+    else
+      this.refreshTimer = setTimeout(() => {
+        this.refreshTimer = null;
+        this.requestDraw();
+      }, REFRESH_MS - since);
+  }
+
+  private requestDraw = (): void => {
+    if (this.frame !== null || !this._map) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = null;
+      this.draw();
+    });
+  };
+
+  private draw(): void {
+    const map = this._map;
+    if (!map || this.hidden) return;
+    this.lastRefresh = Date.now();
+    const size = map.getSize();
+    const ratio = Math.min(2, window.devicePixelRatio || 1, Math.sqrt(MAX_CANVAS_PIXELS / Math.max(1, size.x * size.y)));
+    let resized = false;
+    if (ratio !== this.ratio) {
+      this.ratio = ratio;
+      this.sprites = new SpriteCache(ratio);
+      resized = true;
+    }
+    const w = Math.round(size.x * ratio);
+    const h = Math.round(size.y * ratio);
+    if (this.canvas.width !== w || this.canvas.height !== h) {
+      this.canvas.width = w;
+      this.canvas.height = h;
+      this.canvas.style.width = `${size.x}px`;
+      this.canvas.style.height = `${size.y}px`;
+      resized = true;
+    }
+    const bounds = map.getBounds().pad(0.1);
+    const items: Array<{ d: DrawnUnit; look: PlateLook; heading: number | null }> = [];
+    const highlight = this.opts.highlight ?? '';
+    let key = `${size.x}x${size.y}|${highlight}`;
+    this.store.forEach((u) => {
+      if (!u.position || !bounds.contains([u.position.lat, u.position.lon])) return;
+      const pt = map.latLngToContainerPoint([u.position.lat, u.position.lon]);
+      const l = this.opts.look(u);
+      const look: PlateLook = { ...l, status: u.status, stale: u.stale, h: this.opts.height };
+      const s = plateSize(look);
+      const x = Math.round(pt.x);
+      const y = Math.round(pt.y);
+      const heading = u.position.headingDeg === null || u.stale ? null : Math.round(u.position.headingDeg / 10) * 10;
+      items.push({ d: { id: u.id, x, y, w: s.w, h: s.h, lat: u.position.lat, lon: u.position.lon }, look, heading });
+      key += `|${u.id},${x},${y},${u.status},${u.stale ? 1 : 0},${heading ?? '-'},${l.letter}${l.abbr}`;
+    });
+    // Stale under the rest, the selected one on top.
+    items.sort((a, b) => Number(b.look.stale) - Number(a.look.stale) || Number(a.d.id === highlight) - Number(b.d.id === highlight));
+    this.drawn = items.map((i) => i.d);
+    if (!resized && key === this.key) return;
+    this.key = key;
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    this.paints++;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, size.x, size.y);
+    for (const { d, look, heading } of items) {
+      if (heading !== null) this.arrow(ctx, d, heading);
+      const half = Math.max(d.w, d.h) / 2 + 2;
+      this.sprites.stamp(ctx, `u|${look.letter}|${look.letterColor}|${look.abbr}|${look.status}|${look.stale ? 1 : 0}|${look.h}`, half, d.x, d.y, (c) => drawPlate(c, look));
+      if (d.id === highlight) {
+        ctx.beginPath();
+        ctx.roundRect(d.x - d.w / 2 - 4, d.y - d.h / 2 - 4, d.w + 8, d.h + 8, 5);
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = '#ffffff';
+        ctx.stroke();
+      }
+    }
+  }
+
+  /** A white arrowhead just outside the plate, pointing where the unit is heading. */
+  private arrow(ctx: CanvasRenderingContext2D, d: DrawnUnit, headingDeg: number): void {
+    const a = ((headingDeg - 90) * Math.PI) / 180;
+    const reach = Math.hypot(d.w / 2, d.h / 2) * 0.75 + d.h * 0.45;
+    const tipX = d.x + Math.cos(a) * (reach + d.h * 0.45);
+    const tipY = d.y + Math.sin(a) * (reach + d.h * 0.45);
+    const baseX = d.x + Math.cos(a) * reach;
+    const baseY = d.y + Math.sin(a) * reach;
+    const px = Math.cos(a + Math.PI / 2) * d.h * 0.38;
+    const py = Math.sin(a + Math.PI / 2) * d.h * 0.38;
+    ctx.beginPath();
+    ctx.moveTo(tipX, tipY);
+    ctx.lineTo(baseX + px, baseY + py);
+    ctx.lineTo(baseX - px, baseY - py);
+    ctx.closePath();
+    ctx.fillStyle = '#ffffff';
+    ctx.fill();
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = '#0b1118';
+    ctx.stroke();
+  }
+}
