@@ -125,6 +125,12 @@ interface PhaseResult {
   cpu: Cpu;
 }
 
+/** Non-201 answers of an open loop by status ("503 ×12"; 0: no answer). */
+function statuses(r: OpenLoopResult): string {
+  const n = new Map<number, number>();
+  for (const x of r.samples) if (x && x.status !== 201) n.set(x.status, (n.get(x.status) ?? 0) + 1);
+  return n.size === 0 ? 'all 201' : [...n].map(([st, k]) => `${st} ×${k}`).join(', ');
+}
 const p = (xs: number[], q: number): string => (xs.length ? fmt(percentile(xs, q)) : '–');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -278,7 +284,7 @@ async function main(): Promise<void> {
       const l = probe.get(name, 'viewer');
       console.log(`  ${name}: ${elapsed.toFixed(1)} s; API ${fmt(cpu.api / elapsed, 0)} ms/s, PostgreSQL ${fmt(cpu.pg / elapsed, 0)} ms/s` +
         (positions ? `; ${positions.sent} positions, videowall got ${l.length}, p50 ${p(l, 0.5)} p99 ${p(l, 0.99)} ms; broker p99 ${p(probe.get(name, 'broker'), 0.99)} ms` : '') +
-        (load ? `; intake p99 ${p(load.latencies, 0.99)} ms, ${load.errors} errors` : ''));
+        (load ? `; intake p99 ${p(load.latencies, 0.99)} ms, ${statuses(load)}` : ''));
       return { name, seconds: elapsed, positions, intake: load, cpu };
     };
 
@@ -338,7 +344,7 @@ async function main(): Promise<void> {
       const b = probe.get(r.name, 'broker');
       const sent = r.positions?.sent ?? 0;
       const i = r.intake;
-      return `| ${r.name} | ${sent} (${r.positions?.errors ?? 0} not acknowledged) | ${v.length}/${sent} · ${f.length}/${r.positions?.fire ?? 0} | ${p(v, 0.5)} / ${p(v, 0.99)} / ${v.length ? fmt(Math.max(...v)) : '–'} | ${p(f, 0.5)} / ${p(f, 0.99)} | ${p(b, 0.5)} / ${p(b, 0.99)} | ${i ? `${p(i.latencies, 0.5)} / ${p(i.latencies, 0.99)} (${i.errors} errors)` : '–'} |`;
+      return `| ${r.name} | ${sent} (${r.positions?.errors ?? 0} not acknowledged) | ${v.length}/${sent} · ${f.length}/${r.positions?.fire ?? 0} | ${p(v, 0.5)} / ${p(v, 0.99)} / ${v.length ? fmt(Math.max(...v)) : '–'} | ${p(f, 0.5)} / ${p(f, 0.99)} | ${p(b, 0.5)} / ${p(b, 0.99)} | ${i ? `${p(i.latencies, 0.5)} / ${p(i.latencies, 0.99)} (${i.sent} sent, ${statuses(i)})` : '–'} |`;
     };
     const worstP99 = Math.max(percentile(probe.get(positionsOnly.name, 'viewer'), 0.99), percentile(probe.get(both.name, 'viewer'), 0.99));
     const proposalsP99 = percentile(viaApi.latencies, 0.99);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { DEFAULT_UNIT_RULES } from '@cgi/domain';
-import { UNIT_POSITION_TOPIC, type Department, type GeoPoint, type OccurrenceDetail, type OccurrenceView, type PositionBatchResult, type PositionReport, type RuleSetView, type UnitAssignmentView, type UnitKindRule, type UnitProposal, type UnitView } from '@cgi/shared';
+import { UNIT_POSITION_TOPIC, type Department, type GeoPoint, type OccurrenceDetail, type OccurrenceView, type PositionBatchResult, type Priority, type PositionReport, type RuleSetView, type UnitAssignmentView, type UnitKindRule, type UnitProposal, type UnitView } from '@cgi/shared';
 import { advance, fixOf, PATROL_RADIUS_METERS, reconcile, startVehicle, type Driving, type Leg, type UnitState, type Vehicle } from './fleet-movement';
 
 /**
@@ -25,8 +25,8 @@ export interface FleetOptions {
   random: () => number;
   /** Time compression of the simulation (--speed): vehicles cover `speed` × the distance per fix. */
   speed: number;
-  /** Assign the nearest proposed units to new P1/P2 occurrences and confirm them on scene. */
-  assign: boolean;
+  /** Assign the nearest proposed units to new occurrences of these priorities (none: never) and confirm them on scene. */
+  assignPriorities: ReadonlySet<Priority>;
   /** Departments whose units report over HTTP batches instead of MQTT. */
   httpDepartments: ReadonlySet<Department>;
   later: (seconds: number, fn: () => Promise<void>) => void;
@@ -130,11 +130,11 @@ export class Fleet {
   }
 
   /**
-   * A dispatched occurrence: for P1/P2 (when assigning), an operator assigns the nearest proposed
+   * A dispatched occurrence of one of `assignPriorities`: an operator assigns the nearest proposed
    * unit (P1: the two nearest) a few seconds later. Answers whether the fleet took it.
    */
   dispatched(o: OccurrenceView): boolean {
-    if (!this.o.assign || (o.priority !== 'P1' && o.priority !== 'P2')) return false;
+    if (!this.o.assignPriorities.has(o.priority)) return false;
     this.claimed.add(o.id);
     this.locations.set(o.id, { lat: o.location.lat, lon: o.location.lon });
     this.o.later(5 + this.o.random() * 15, () => this.assign(o, 1));

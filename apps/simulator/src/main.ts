@@ -1,7 +1,7 @@
 /**
  * npm run simulate -- [--scenario day|storm] [--rate N per hour] [--minutes M] [--speed S]
  *                     [--base-url http://localhost:3000] [--seed N]
- *                     [--no-fleet] [--no-assign] [--http-departments ENVIRONMENT,…|none]
+ *                     [--no-fleet] [--assign P1,P2|P1,P2,P3|none] [--http-departments ENVIRONMENT,…|none]
  *
  * Drives the running stack like a real day (or a storm, journey 4): operator intake, citizen
  * reports through Open311 (with duplicates), sensor alarms from the Urban Platform, operators
@@ -14,14 +14,14 @@
  * ENVIRONMENT: a contractor's fleet platform) in HTTP batches with an API key of scope
  * `units:positions`. Dispatched units drive to their occurrence at their kind's speed (× --speed),
  * released ones drive back to base; free ones idle at base, or patrol near it. An operator assigns
- * the nearest proposed unit to each new P1/P2 occurrence (P1: two), the unit's department confirms
- * it on scene when the geofence proposes it, and the lead resolves later (--no-assign: only units
- * assigned from the console move).
+ * the nearest proposed unit to each new occurrence of the --assign priorities (default P1,P2; P1:
+ * two units), the unit's department confirms it on scene when the geofence proposes it, and the
+ * lead resolves later (--assign none: only units assigned from the console move).
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEPARTMENTS, type Department, type OccurrenceSource, type OccurrenceView, type Page } from '@cgi/shared';
+import { DEPARTMENTS, PRIORITIES, type Department, type OccurrenceSource, type OccurrenceView, type Page, type Priority } from '@cgi/shared';
 import { Fleet } from './fleet';
 import { sendWithRetry } from './retry';
 import { between, interArrivalMs, rng, SCENARIOS, weighted, type Scenario } from './scenario';
@@ -40,7 +40,7 @@ const SPEED = Number(arg('speed') ?? '1');
 const BASE = (arg('base-url') ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
 const random = rng(Number(arg('seed') ?? Date.now() % 1_000_000));
 const FLEET = !process.argv.includes('--no-fleet');
-const ASSIGN = !process.argv.includes('--no-assign');
+const ASSIGN = new Set((arg('assign') ?? 'P1,P2').split(',').filter((p): p is Priority => (PRIORITIES as readonly string[]).includes(p)));
 const HTTP_DEPARTMENTS = new Set((arg('http-departments') ?? 'ENVIRONMENT').split(',').filter((d): d is Department => (DEPARTMENTS as readonly string[]).includes(d)));
 let fleet: Fleet | null = null;
 
@@ -239,7 +239,7 @@ async function main(): Promise<void> {
   const keys = { gabinete: await key(`Gabinete do Munícipe (simulação ${new Date().toISOString()})`), sensors: await key(`Plataforma Urbana (simulação ${new Date().toISOString()})`) };
   if (FLEET) {
     const f = new Fleet({
-      root: ROOT, call, operator: op, admin, agents: agentAuth, random, speed: SPEED, assign: ASSIGN, httpDepartments: HTTP_DEPARTMENTS, later, fail,
+      root: ROOT, call, operator: op, admin, agents: agentAuth, random, speed: SPEED, assignPriorities: ASSIGN, httpDepartments: HTTP_DEPARTMENTS, later, fail,
       onScene: (o) => {
         // The first unit confirmed took the department on scene with it; the lead resolves later.
         if (resolving.has(o.id)) return;
@@ -255,7 +255,7 @@ async function main(): Promise<void> {
       },
     });
     try {
-      console.log(`Fleet: ${await f.start()}${ASSIGN ? '; the operator assigns the nearest unit to new P1/P2 occurrences' : ''}.`);
+      console.log(`Fleet: ${await f.start()}${ASSIGN.size ? `; the operator assigns the nearest unit to new ${[...ASSIGN].join('/')} occurrences` : ''}.`);
       fleet = f;
     } catch (e) {
       console.log(`Fleet: not driven (${e instanceof Error ? e.message : String(e)}).`);
