@@ -66,6 +66,9 @@ interface PageResult {
   heapBefore: number;
   heapAfter: number;
   draws: number;
+  /** Repaints of the units' canvas during the updates, and the units in the console's store. */
+  unitPaints: number;
+  units: number;
 }
 
 async function measure(page: Page): Promise<PageResult> {
@@ -77,7 +80,7 @@ async function measure(page: Page): Promise<PageResult> {
         apply: (e: unknown) => boolean;
         list: () => Array<Record<string, unknown> & { version: number; id: string }>;
       };
-      const w = window as unknown as { __cgiLive: { store: Store }; __cgiMap: { layer: { draws: number } } };
+      const w = window as unknown as { __cgiLive: { store: Store; units?: { size: number } }; __cgiMap: { layer: { draws: number }; units?: { paints: number } | null } };
       const store = w.__cgiLive.store;
       const layer = w.__cgiMap.layer;
       const pri = ['P1', 'P2', 'P3', 'P4'];
@@ -142,6 +145,7 @@ async function measure(page: Page): Promise<PageResult> {
       let pos = 1;
       const list = store.list();
       const drawsStart = layer.draws;
+      const unitPaintsStart = w.__cgiMap.units?.paints ?? 0;
       await new Promise<void>((resolve) => {
         const started = performance.now();
         const timer = setInterval(() => {
@@ -159,7 +163,10 @@ async function measure(page: Page): Promise<PageResult> {
         }, 10);
       });
       running = false;
-      return { firstRenderMs, frames: frames.slice(1), applied, heapBefore, heapAfter: heap(), draws: layer.draws - drawsStart };
+      return {
+        firstRenderMs, frames: frames.slice(1), applied, heapBefore, heapAfter: heap(), draws: layer.draws - drawsStart,
+        unitPaints: (w.__cgiMap.units?.paints ?? 0) - unitPaintsStart, units: w.__cgiLive.units?.size ?? 0,
+      };
     },
     { n: N, rate: RATE, seconds: SECONDS },
   );
@@ -211,6 +218,10 @@ void (async () => {
       await page.fill('input[name=password]', PASSWORD);
       await page.click('button[type=submit]');
       await page.waitForSelector('.shell[data-feed="live"]', { timeout: 20_000 });
+      if (withUnits) {
+        // The console has read the fleet (GET /units at the feed's connection).
+        await page.waitForFunction((n) => (window as unknown as { __cgiLive?: { units?: { size: number } } }).__cgiLive?.units?.size === n, UNITS, { timeout: 20_000 });
+      }
       const cdp = await context.newCDPSession(page);
       await cdp.send('HeapProfiler.collectGarbage');
       await cdp.send('Performance.enable');
@@ -225,7 +236,7 @@ void (async () => {
       const fixes = await sender?.stop();
       if (fixes) {
         await page.screenshot({ path: screenshotPath('bench-videowall-units-1080p') });
-        fleetNote = `With the units: ${fixes.sent} fixes sent during the run (${fmtRate(fixes.sent, wall)}/s), ${fixes.accepted} accepted by the API, ${fixes.failed} in failed batches.`;
+        fleetNote = `With the units: ${fixes.sent} fixes sent during the run (${fmtRate(fixes.sent, wall)}/s), ${fixes.accepted} accepted by the API, ${fixes.failed} in failed batches; ${r.units} units in the console's store, their canvas repainted ${r.unitPaints} times during the updates.`;
         console.log(fleetNote);
       }
       const busy = (await taskSeconds(cdp)) - busy0;
