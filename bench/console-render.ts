@@ -21,6 +21,8 @@ const N = 10_000;
 const RATE = 100;
 const SECONDS = 10;
 const UNITS = 1000;
+/** `--only units`: just the 1080p run with the moving units, printed (docs/benchmarks.md is written by the full run only). */
+const ONLY_UNITS = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'units';
 const FIX_INTERVAL_S = 5;
 
 /** The AVL integration: every unit's fix every 5 s, sent as batches every 100 ms (200/s for 1,000 units). */
@@ -203,6 +205,7 @@ void (async () => {
       ['3840×2160', 3840, 2160, false],
       [`1920×1080, ${UNITS.toLocaleString('en')} units moving`, 1920, 1080, true],
     ] as const) {
+      if (ONLY_UNITS && !withUnits) continue;
       if (withUnits && fleet.length === 0) {
         // Stored before the page loads: the console reads the units over REST, then follows them live.
         fleet = await seedUnits(stack.databaseUrl, UNITS);
@@ -254,6 +257,10 @@ void (async () => {
   } finally {
     await close();
     await stack.stop();
+  }
+  if (ONLY_UNITS) {
+    console.log('--only units: docs/benchmarks.md not written');
+    return;
   }
   writeSection(
     'console',
