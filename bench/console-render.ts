@@ -22,6 +22,8 @@ const RATE = 100;
 const SECONDS = 10;
 const UNITS = 1000;
 /** `--only units`: just the 1080p run with the moving units, printed (docs/benchmarks.md is written by the full run only). */
+/** `--profile`: a CPU profile of the page during each run, its top functions by self time printed. */
+const PROFILE = process.argv.includes('--profile');
 const ONLY_UNITS = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'units';
 const FIX_INTERVAL_S = 5;
 
@@ -184,6 +186,25 @@ async function chromiumCpuSeconds(cdp: unknown): Promise<number> {
   return processInfo.reduce((a, p) => a + p.cpuTime, 0);
 }
 
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+/** The 15 functions with the most self time in a CPU profile. */
+function printProfile(label: string, profile: CpuProfile): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id)?.callFrame;
+    const key = f ? `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}` : '?';
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  console.log(`profile ${label}: ${total.toFixed(0)} ms sampled`);
+  for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
+}
+
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
@@ -234,7 +255,12 @@ void (async () => {
       const cpu0 = await chromiumCpuSeconds(browserCdp);
       const wall0 = Date.now();
       const sender = withUnits ? startFleet(stack.baseUrl, avlKey, fleet) : null;
+      if (PROFILE) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.start');
+      }
       const r = await measure(page);
+      if (PROFILE) printProfile(label, ((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile);
       const wall = (Date.now() - wall0) / 1000;
       const fixes = await sender?.stop();
       if (fixes) {
