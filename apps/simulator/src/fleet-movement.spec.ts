@@ -10,6 +10,7 @@ import {
   reconcile,
   routeBetween,
   startVehicle,
+  stopsNear,
   type Driving,
   type UnitState,
   type Vehicle,
@@ -107,6 +108,16 @@ describe('fleet movement', () => {
   it('patrol points stay inside the disc', () => {
     const random = rng(4);
     for (let i = 0; i < 1000; i++) expect(distanceMeters(BASE, patrolPoint(BASE, 800, random))).toBeLessThanOrEqual(801);
+  });
+
+  it('patrols between the given stops (places on land) when it has some', () => {
+    const places = [{ lat: 41.15, lon: -8.61 }, { lat: 41.152, lon: -8.615 }, { lat: 41.2, lon: -8.7 }];
+    const stops = stopsNear(BASE, 1500, places);
+    expect(stops).toHaveLength(2);
+    const fixes = drive(newVehicle('PM-12', BASE), available, { ...PATROL, patrolStops: stops }, 5, 2000, rng(6));
+    const stopsReached = fixes.filter((f) => f.leg === 'PATROL' && f.route.length === 0 && f.dwellSeconds > 0);
+    expect(stopsReached.length).toBeGreaterThan(3);
+    for (const f of stopsReached) expect(stops.some((st) => distanceMeters(st, f.position) < 1)).toBe(true);
   });
 
   it('a patrolling unit dispatched drops its patrol and drives to the occurrence', () => {

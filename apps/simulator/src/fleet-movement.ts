@@ -43,6 +43,12 @@ export interface Driving {
   meanSpeedKmh: number;
   /** Patrol radius around base in metres for kinds that do rounds; null: idles at base. */
   patrolRadiusMeters: number | null;
+  /**
+   * Places on land to patrol between (Porto's address points within the radius of the base), so
+   * that rounds stay in the city (a disc around a base by the Douro is half river); none: any
+   * point of the disc.
+   */
+  patrolStops?: readonly GeoPoint[];
 }
 
 /** Closer than this to the destination counts as there. */
@@ -91,8 +97,12 @@ export function routeBetween(a: GeoPoint, b: GeoPoint, random: () => number): Ge
   return [at(1 / 3), at(2 / 3), { lat: b.lat, lon: b.lon }];
 }
 
-/** A random point within `radiusMeters` of the base (uniform over the disc). */
-export function patrolPoint(base: GeoPoint, radiusMeters: number, random: () => number): GeoPoint {
+/** A random patrol stop (one of `stops` when there are), else a point within `radiusMeters` of the base (uniform over the disc). */
+export function patrolPoint(base: GeoPoint, radiusMeters: number, random: () => number, stops: readonly GeoPoint[] = []): GeoPoint {
+  if (stops.length > 0) {
+    const s = stops[Math.min(stops.length - 1, Math.floor(random() * stops.length))];
+    return { lat: s.lat, lon: s.lon };
+  }
   const r = radiusMeters * Math.sqrt(random());
   const t = random() * 2 * Math.PI;
   return offset(base, r * Math.cos(t), r * Math.sin(t));
@@ -137,7 +147,7 @@ export function reconcile(v: Vehicle, unit: UnitState, drive: Driving, random: (
     return { ...v, leg: 'TO_BASE', route: routeBetween(v.position, home, random), occurrenceId: null };
   }
   if (unit.status === 'AVAILABLE' && v.leg === 'IDLE' && drive.patrolRadiusMeters !== null && v.dwellSeconds <= 0) {
-    return { ...v, leg: 'PATROL', route: [patrolPoint(home, drive.patrolRadiusMeters, random)] };
+    return { ...v, leg: 'PATROL', route: [patrolPoint(home, drive.patrolRadiusMeters, random, drive.patrolStops)] };
   }
   return v;
 }
@@ -156,7 +166,7 @@ export function advance(v: Vehicle, seconds: number, drive: Driving, home: GeoPo
     if (v.leg === 'PATROL' && drive.patrolRadiusMeters !== null) {
       const dwell = v.dwellSeconds - seconds;
       if (dwell > 0) return { ...v, dwellSeconds: dwell, speedKmh: 0 };
-      return { ...v, dwellSeconds: 0, speedKmh: 0, route: [patrolPoint(home, drive.patrolRadiusMeters, random)] };
+      return { ...v, dwellSeconds: 0, speedKmh: 0, route: [patrolPoint(home, drive.patrolRadiusMeters, random, drive.patrolStops)] };
     }
     return v.speedKmh === 0 && v.dwellSeconds <= 0 ? v : { ...v, speedKmh: 0, dwellSeconds: Math.max(0, v.dwellSeconds - seconds) };
   }
@@ -208,6 +218,11 @@ export function fixOf(v: Vehicle, at: Date): Fix {
   const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
   const heading = v.headingDeg === null ? null : round(v.headingDeg, 1) % 360;
   return { lat: round(v.position.lat, 6), lon: round(v.position.lon, 6), at: at.toISOString(), speedKmh: round(v.speedKmh, 1), headingDeg: heading };
+}
+
+/** The stops (of `places`) within `radiusMeters` of the base. */
+export function stopsNear(base: GeoPoint, radiusMeters: number, places: readonly GeoPoint[]): GeoPoint[] {
+  return places.filter((p) => distanceMeters(base, p) <= radiusMeters);
 }
 
 /** Kinds that do rounds near base when available (metres), the others wait at base. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { DEFAULT_UNIT_RULES } from '@cgi/domain';
 import { UNIT_POSITION_TOPIC, type Department, type GeoPoint, type OccurrenceDetail, type OccurrenceView, type PositionBatchResult, type Priority, type PositionReport, type RuleSetView, type UnitAssignmentView, type UnitKindRule, type UnitProposal, type UnitView } from '@cgi/shared';
-import { advance, fixOf, PATROL_RADIUS_METERS, reconcile, startVehicle, type Driving, type Leg, type UnitState, type Vehicle } from './fleet-movement';
+import { advance, fixOf, PATROL_RADIUS_METERS, reconcile, startVehicle, stopsNear, type Driving, type Leg, type UnitState, type Vehicle } from './fleet-movement';
 
 /**
  * The simulated fleet: one vehicle per unit the API knows (GET /api/v1/units), each sending a fix
@@ -78,13 +78,21 @@ export class Fleet {
   private readonly own = new Map<string, OwnAssignment>();
   private readonly claimed = new Set<string>();
   private kinds = new Map<string, UnitKindRule>();
+  /** Porto's address points: patrol rounds go between those near a unit's base. */
+  private readonly places: GeoPoint[];
+  private readonly stops = new Map<string, GeoPoint[]>();
   private mqtt: MqttClient | null = null;
   private apiKey: string | null = null;
   private timers: NodeJS.Timeout[] = [];
   private outbox: PositionReport[] = [];
   private syncing = false;
 
-  constructor(private readonly o: FleetOptions) {}
+  constructor(private readonly o: FleetOptions) {
+    this.places = readFileSync(join(o.root, 'data/porto/addresses.csv'), 'utf8').trim().split('\n').slice(1).map((l) => {
+      const v = l.split(',');
+      return { lat: Number(v[3]), lon: Number(v[4]) };
+    });
+  }
 
   /** Loads the catalogue and the units, opens the transports and starts the clocks. Throws when the units API is not there. */
   async start(): Promise<string> {
@@ -166,8 +174,15 @@ export class Fleet {
     });
   }
 
-  private driving(kind: string): Driving {
-    return { meanSpeedKmh: this.kinds.get(kind)?.meanSpeedKmh ?? 30, patrolRadiusMeters: PATROL_RADIUS_METERS[kind] ?? null };
+  private driving(u: UnitView): Driving {
+    const radius = PATROL_RADIUS_METERS[u.kind] ?? null;
+    const key = `${u.id} ${u.homeBase.lat} ${u.homeBase.lon}`;
+    let stops = this.stops.get(key);
+    if (!stops && radius !== null) {
+      stops = stopsNear(u.homeBase, radius, this.places);
+      this.stops.set(key, stops);
+    }
+    return { meanSpeedKmh: this.kinds.get(u.kind)?.meanSpeedKmh ?? 30, patrolRadiusMeters: radius, patrolStops: stops };
   }
 
   private state(u: UnitView): UnitState {
@@ -194,14 +209,14 @@ export class Fleet {
         const t = this.tracked.get(u.id);
         if (!t) {
           const last = u.position ? { lat: u.position.lat, lon: u.position.lon, headingDeg: u.position.headingDeg } : null;
-          const vehicle = reconcile(startVehicle(u.code, last, this.state(u), this.o.random), this.state(u), this.driving(u.kind), this.o.random);
+          const vehicle = reconcile(startVehicle(u.code, last, this.state(u), this.o.random), this.state(u), this.driving(u), this.o.random);
           // Fixes spread over the 5 s: each unit has its own phase.
           const phase = now + this.o.random() * FIX_INTERVAL_MS;
           this.tracked.set(u.id, { unit: u, vehicle, lastFixAt: phase - FIX_INTERVAL_MS, nextFixAt: phase, arrivedAt: null, confirming: false });
           continue;
         }
         t.unit = u;
-        t.vehicle = reconcile(t.vehicle, this.state(u), this.driving(u.kind), this.o.random);
+        t.vehicle = reconcile(t.vehicle, this.state(u), this.driving(u), this.o.random);
         if (u.status !== 'DISPATCHED' && u.status !== 'ON_SCENE') this.own.delete(u.id);
         this.checkArrival(t, now);
       }
@@ -227,7 +242,7 @@ export class Fleet {
     for (const t of this.tracked.values()) {
       if (t.nextFixAt > now) continue;
       const seconds = ((now - t.lastFixAt) / 1000) * this.o.speed;
-      t.vehicle = advance(t.vehicle, seconds, this.driving(t.unit.kind), t.unit.homeBase, this.o.random);
+      t.vehicle = advance(t.vehicle, seconds, this.driving(t.unit), t.unit.homeBase, this.o.random);
       t.lastFixAt = now;
       t.nextFixAt = Math.max(t.nextFixAt + FIX_INTERVAL_MS, now + FIX_INTERVAL_MS / 2);
       const fix = fixOf(t.vehicle, new Date(now));

@@ -183,6 +183,8 @@ async function agentLoop(dept: Department, auth: Record<string, string>): Promis
     const isLead = o.lead === dept;
     later(between(scenario.delays.acknowledge, random()), async () => {
       const a = await call('POST', `/api/v1/occurrences/${o.id}/acknowledge`, auth, {});
+      // Its unit, confirmed on scene first, took the department on scene with it: nothing to acknowledge.
+      if (a.status === 409 && fleet?.drives(o.id)) return;
       if (a.status !== 200) return fail('acknowledge', a.status);
       stats.acknowledged++;
       if (!isLead) return;
