@@ -151,8 +151,10 @@ describe('units and the fleet', () => {
       const occ = await occurrence();
       expect((await as('viewer').get(`/occurrences/${occ.id}/unit-proposals`)).status).toBe(403);
       expect((await as('viewer').post(`/occurrences/${occ.id}/units`, { unitIds: [] })).status).toBe(403);
-      const events = (await as('viewer').get('/events?limit=500')).body;
-      expect(JSON.stringify(events)).not.toContain('Fulano');
+      const events = await as('viewer').get('/events?limit=1000');
+      expect(events.status).toBe(200);
+      expect((events.body as Array<{ type: string }>).some((e) => e.type === 'UNIT_DISPATCHED')).toBe(true);
+      expect(JSON.stringify(events.body)).not.toContain('Fulano');
     });
   });
 
@@ -317,7 +319,7 @@ describe('units and the fleet', () => {
       expect(twice.map((r) => r.status).sort()).toEqual([201, 409]);
     });
 
-    it('cancelling, merging (the child) and closing release the units with their reason', async () => {
+    it('cancelling, merging (the child), closing and taking a department off release the units with their reason', async () => {
       const place = { lat: 41.1450, lon: -8.6300 };
       const [u1, u2, u3] = [await unit('FIRE', 'ENGINE', place, 1), await unit('FIRE', 'ENGINE', place, 2), await unit('POLICE', 'PATROL_CAR', place, 3)];
       const cancelled = await occurrence('FIRE_BUILDING', place);
@@ -339,6 +341,15 @@ describe('units and the fleet', () => {
       expect((await unitOf(u3.id)).assignments[0].releasedReason).toBe('RESOLVED');
       await operator.post(`/occurrences/${parent.id}/close`).expect(200);
       expect((await unitOf(u3.id)).status).toBe('AVAILABLE');
+
+      // A routing override that takes POLICE off the occurrence releases its units, not the others.
+      const fire = await occurrence('FIRE_BUILDING', place);
+      const [pa, fa] = (await assign('operator', fire.id, [u3.id, u1.id]).expect(201)).body as UnitAssignmentView[];
+      const overridden = await as('supervisor').post(`/occurrences/${fire.id}/routing-override`, { lead: 'FIRE', support: ['CIVIL_PROTECTION'], priority: 'P1', reason: 'Sem necessidade de polícia' });
+      expect(overridden.status).toBe(200);
+      const units = (overridden.body as OccurrenceDetail).units;
+      expect(units.find((u) => u.id === pa.id)).toMatchObject({ unitStatus: 'AVAILABLE', releasedReason: 'DEPARTMENT_RELEASED' });
+      expect(units.find((u) => u.id === fa.id)).toMatchObject({ unitStatus: 'DISPATCHED', releasedAt: null });
     });
   });
 
@@ -374,6 +385,12 @@ describe('units and the fleet', () => {
         [null, ['FIRE'], 'UNAVAILABLE', 'AVAILABLE', null],
       ]);
       expect((await as('viewer').post(`/units/${u.id}/availability`, { available: false, reason: 'x' })).status).toBe(403);
+      // The event feed (and the live feed, same filter): Fire's own, not Mobility's.
+      type Ev = { type: string; payload: { unit?: { id: string } } };
+      const feed = async (who: TestIdentity): Promise<Ev[]> => (await as(who).get('/events?limit=1000').expect(200)).body as Ev[];
+      expect((await feed('fireAgent')).filter((e) => e.type === 'UNIT_STATUS_CHANGED' && e.payload.unit?.id === u.id)).toHaveLength(2);
+      expect((await feed('mobilityAgent')).some((e) => e.payload.unit?.id === u.id)).toBe(false);
+      expect((await feed('viewer')).filter((e) => e.payload.unit?.id === u.id)).toHaveLength(2);
       // A dispatched unit cannot go out of service nor be retired before it is released.
       await assign('operator', occ.id, [u.id]).expect(201);
       expect((await fire.post(`/units/${u.id}/availability`, { available: false, reason: 'Avaria' })).status).toBe(409);

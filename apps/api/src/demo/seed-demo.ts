@@ -13,7 +13,9 @@ import { validateEnv } from '../config/env';
 import { repoRoot } from '../database/repo-root';
 import { OccurrenceCommandsService } from '../occurrences/occurrence-commands.service';
 import { OccurrenceIntakeService } from '../occurrences/occurrence-intake.service';
+import { UnitDispatchService } from '../units/unit-dispatch.service';
 import { DEMO_SCENARIOS, DEMO_USERS, loadAddresses } from './demo-data';
+import { seedDemoFleet } from './demo-fleet';
 
 /** 96 random bits, readable in groups of four. */
 function generatePassword(): string {
@@ -22,8 +24,9 @@ function generatePassword(): string {
 
 /**
  * Demo data for `npm start`: one user per role with a generated password (written once to
- * var/demo-credentials.txt and printed), and realistic occurrences at real Porto addresses,
- * created through the real intake and lifecycle services so their events and deadlines are real.
+ * var/demo-credentials.txt and printed), the demo fleet (synthetic units, added when missing),
+ * and realistic occurrences at real Porto addresses, created through the real intake, lifecycle
+ * and units services so their events, deadlines and unit assignments are real.
  */
 export async function seedDemo(): Promise<string> {
   const env = validateEnv(process.env);
@@ -45,15 +48,16 @@ export async function seedDemo(): Promise<string> {
       writeFileSync(credentialsFile, `${lines.join('\n')}\n`);
       chmodSync(credentialsFile, 0o600);
     }
+    await seedDemoFleet(ds, loadAddresses());
     const [{ m }]: Array<{ m: number }> = await ds.query(`SELECT count(*)::int AS m FROM occurrences`);
-    if (m === 0) await seedOccurrences(app.get(OccurrenceIntakeService), app.get(OccurrenceCommandsService), ds);
+    if (m === 0) await seedOccurrences(app.get(OccurrenceIntakeService), app.get(OccurrenceCommandsService), app.get(UnitDispatchService), ds);
     return existsSync(credentialsFile) ? readFileSync(credentialsFile, 'utf8') : '(demo users exist; credentials file not found)\n';
   } finally {
     await app.close();
   }
 }
 
-async function seedOccurrences(intake: OccurrenceIntakeService, commands: OccurrenceCommandsService, ds: DataSource): Promise<void> {
+async function seedOccurrences(intake: OccurrenceIntakeService, commands: OccurrenceCommandsService, units: UnitDispatchService, ds: DataSource): Promise<void> {
   const users: Array<{ id: string; username: string; role: Actor['role']; department: Department | null }> = await ds.query(`SELECT id, username, role, department FROM users`);
   const operator = users.find((u) => u.role === 'CGI_OPERATOR')!;
   const asActor = (u: (typeof users)[number]): Actor => ({ id: u.id, username: u.username, role: u.role, department: u.department });
@@ -89,8 +93,12 @@ async function seedOccurrences(intake: OccurrenceIntakeService, commands: Occurr
     const agent = users.find((u) => u.role === 'DEPARTMENT_AGENT' && u.department === lead);
     if (!agent) continue;
     const leadActor = asActor(agent);
+    // The lead's nearest available unit goes out with it (and is released when it is resolved).
+    const [nearest] = await units.proposals(id, leadActor, { limit: 1 });
+    const unitOut = nearest ? (await units.assign(id, leadActor, { unitIds: [nearest.unit.id] }))[0] : undefined;
     if (target >= 1) await commands.acknowledge(id, leadActor, lead);
-    if (target >= 2) await commands.onScene(id, leadActor, lead);
+    if (unitOut && target >= 2) await units.confirmOnScene(id, unitOut.id, leadActor);
+    else if (target >= 2) await commands.onScene(id, leadActor, lead);
     if (target >= 3) await commands.resolve(id, leadActor, lead, 'Situação resolvida no local.', 'A situação foi resolvida. Obrigado pela participação.');
     if (target >= 4) await commands.close(id, op, 'Encerrada pelo CGI.');
   }

@@ -128,6 +128,8 @@ export class OccurrenceCommandsService {
         if (lead.state === 'PENDING' && occ.status !== 'DISPATCHED') status = 'DISPATCHED';
       }
       const after = await this.repo.activeDepartments(m, occ.id);
+      // Units of a department taken off the occurrence leave with it.
+      await this.units.releaseDepartmentsOff(m, occ.id, by, now);
       await this.audit.record(m, {
         actor: by, action: 'ROUTING_OVERRIDDEN', target: `occurrence:${occ.id}`,
         details: { reference: occ.reference, rules: occ.routing.result, previous, override },

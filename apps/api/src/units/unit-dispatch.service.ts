@@ -47,8 +47,10 @@ export class UnitDispatchService {
   async proposals(occurrenceId: string, actor: Actor, q: ProposalsQuery): Promise<UnitProposal[]> {
     const m = this.ds.manager;
     await assertVisible(m, actor, occurrenceId);
-    const found: unknown[] = await m.query(`SELECT 1 FROM occurrences WHERE id = $1`, [occurrenceId]);
-    if (found.length === 0) throw new DomainException('NOT_FOUND', 'Occurrence not found');
+    const [target]: Array<{ lat: number; lon: number }> = await m.query(
+      `SELECT ST_Y(location::geometry) AS lat, ST_X(location::geometry) AS lon FROM occurrences WHERE id = $1`, [occurrenceId],
+    );
+    if (!target) throw new DomainException('NOT_FOUND', 'Occurrence not found');
     const departments = this.scoped(actor, await this.activeDepartments(m, occurrenceId));
     if (departments.length === 0) return [];
     const limit = q.limit ?? 3;
@@ -65,7 +67,7 @@ export class UnitDispatchService {
     const [opts, { document }] = await Promise.all([this.units.viewOptions(actor, m), this.rules.active(m)]);
     const ranked = rankProposals(
       rows.map((r) => ({ ...r, distanceMeters: r.distance_m, at: { lat: r.lat ?? r.base_lat, lon: r.lon ?? r.base_lon } })),
-      { lat: 0, lon: 0 }, // distances come measured from the occurrence by PostGIS
+      target,
       document.units,
       { kind: q.kind, limit },
     );
@@ -142,7 +144,7 @@ export class UnitDispatchService {
     } catch (err) {
       // The unique index on one active assignment per unit: the other assignment won.
       if (isUniqueViolation(err, 'unit_assignments_one_active')) throw new DomainException('CONFLICT', 'A unit was assigned by someone else meanwhile; retry');
-      throw err;
+      throw concurrent(err);
     }
   }
 
@@ -151,7 +153,7 @@ export class UnitDispatchService {
    * proposal (now without one), UNIT_ON_SCENE; its department goes on scene too if it was not yet.
    */
   async confirmOnScene(occurrenceId: string, assignmentId: string, actor: Actor): Promise<UnitAssignmentView> {
-    await this.ds.transaction(async (m) => {
+    await this.transaction(async (m) => {
       await this.lockOccurrence(m, actor, occurrenceId);
       const { unit, assignment } = await this.lockAssignment(m, actor, occurrenceId, assignmentId);
       const to = transition(unit, 'ARRIVE');
@@ -175,13 +177,20 @@ export class UnitDispatchService {
 
   /** Releases one unit from the occurrence (back to AVAILABLE), with a reason; UNIT_RELEASED. */
   async release(occurrenceId: string, assignmentId: string, actor: Actor, reason: string): Promise<UnitAssignmentView> {
-    await this.ds.transaction(async (m) => {
+    await this.transaction(async (m) => {
       await this.lockOccurrence(m, actor, occurrenceId);
       const { unit } = await this.lockAssignment(m, actor, occurrenceId, assignmentId);
       transition(unit, 'RELEASE');
       await this.releases.release(m, occurrenceId, [assignmentId], reason.trim(), actorLabel(actor), new Date());
     });
     return this.assignmentView(assignmentId);
+  }
+
+  /** A transaction whose deadlock (a writer locking units in another order) answers 409 CONFLICT. */
+  private transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(work).catch((err: unknown) => {
+      throw concurrent(err);
+    });
   }
 
   private async lockOccurrence(m: EntityManager, actor: Actor, occurrenceId: string): Promise<LockedOccurrence> {
@@ -193,13 +202,14 @@ export class UnitDispatchService {
 
   /** The occurrence's assignment and its unit, locked; 404 when either is not there for the actor, 409 when released. */
   private async lockAssignment(m: EntityManager, actor: Actor, occurrenceId: string, assignmentId: string) {
-    const [assignment]: Array<{ id: string; unit_id: string; department: Department; released_at: Date | null; on_scene_proposed_at: Date | null }> = await m.query(
-      `SELECT id, unit_id, department, released_at, on_scene_proposed_at FROM unit_assignments WHERE id = $1 AND occurrence_id = $2 FOR UPDATE`,
-      [assignmentId, occurrenceId],
-    );
+    type Row = { id: string; unit_id: string; department: Department; released_at: Date | null; on_scene_proposed_at: Date | null };
+    const read = `SELECT id, unit_id, department, released_at, on_scene_proposed_at FROM unit_assignments WHERE id = $1 AND occurrence_id = $2`;
+    const [found]: Row[] = await m.query(read, [assignmentId, occurrenceId]);
     const scope = visibleUnitDepartments(actor);
-    if (!assignment || (scope !== 'ALL' && !scope.includes(assignment.department))) throw new DomainException('NOT_FOUND', 'Unit assignment not found');
-    const [unit]: UnitRow[] = await m.query(`SELECT ${UNIT_COLUMNS} FROM units u LEFT JOIN occurrences o ON o.id = u.occurrence_id WHERE u.id = $1 FOR UPDATE OF u`, [assignment.unit_id]);
+    if (!found || (scope !== 'ALL' && !scope.includes(found.department))) throw new DomainException('NOT_FOUND', 'Unit assignment not found');
+    // The unit's row before the assignment's, as every writer of both does (AVL's geofence too).
+    const [unit]: UnitRow[] = await m.query(`SELECT ${UNIT_COLUMNS} FROM units u LEFT JOIN occurrences o ON o.id = u.occurrence_id WHERE u.id = $1 FOR UPDATE OF u`, [found.unit_id]);
+    const [assignment]: Row[] = await m.query(`${read} FOR UPDATE`, [assignmentId, occurrenceId]);
     if (assignment.released_at !== null) {
       throw new DomainException('ILLEGAL_TRANSITION', `${unit.callsign} was already released from this occurrence`, undefined, { status: unit.status, version: unit.version });
     }
@@ -222,4 +232,11 @@ export class UnitDispatchService {
     const scope = visibleUnitDepartments(actor);
     return scope === 'ALL' ? departments : departments.filter((d) => scope.includes(d));
   }
+}
+
+/** A deadlock (40P01) as 409 CONFLICT: the other transaction went through; retry. Anything else as is. */
+function concurrent(err: unknown): unknown {
+  const e = err as { code?: string; driverError?: { code?: string } } | null;
+  if ((e?.driverError?.code ?? e?.code) === '40P01') return new DomainException('CONFLICT', 'Concurrent change; retry');
+  return err;
 }

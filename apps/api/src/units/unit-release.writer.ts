@@ -11,6 +11,7 @@ export type OccurrenceReleaseReason = 'RESOLVED' | 'CANCELLED' | 'MERGED' | 'CLO
 interface EngagedRow extends Pick<UnitRow, 'id' | 'code' | 'callsign' | 'kind' | 'department' | 'unavailable_reason' | 'version'> {
   status: UnitStatus;
   assignment_id: string;
+  dispatched_at: Date;
 }
 
 /**
@@ -27,16 +28,31 @@ export class UnitReleaseWriter {
   }
 
   /**
+   * Releases the units of departments no longer on the occurrence (a routing override released
+   * their department): reason "DEPARTMENT_RELEASED".
+   */
+  async releaseDepartmentsOff(m: EntityManager, occurrenceId: string, by: string, now: Date): Promise<number> {
+    const rows: Array<{ id: string }> = await m.query(
+      `SELECT a.id FROM unit_assignments a
+        WHERE a.occurrence_id = $1 AND a.released_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM occurrence_assignments d WHERE d.occurrence_id = a.occurrence_id AND d.department = a.department AND d.state <> 'RELEASED')`,
+      [occurrenceId],
+    );
+    return rows.length === 0 ? 0 : this.release(m, occurrenceId, rows.map((r) => r.id), 'DEPARTMENT_RELEASED', by, now);
+  }
+
+  /**
    * Releases the units of the occurrence's assignments `assignmentIds` (null: all active ones)
-   * and answers how many were released. Unit rows are locked in id order (as assigning does).
+   * and answers how many were released. Unit rows are locked in id order (as assigning does),
+   * before their assignments (which the updates below lock), as every writer of both does.
    */
   async release(m: EntityManager, occurrenceId: string, assignmentIds: string[] | null, reason: string, by: string, now: Date): Promise<number> {
     const engaged: EngagedRow[] = await m.query(
-      `SELECT u.id, u.code, u.callsign, u.kind, u.department, u.status, u.unavailable_reason, u.version, a.id AS assignment_id
+      `SELECT u.id, u.code, u.callsign, u.kind, u.department, u.status, u.unavailable_reason, u.version, a.id AS assignment_id, a.dispatched_at
          FROM unit_assignments a JOIN units u ON u.id = a.unit_id
         WHERE a.occurrence_id = $1 AND a.released_at IS NULL AND ($2::uuid[] IS NULL OR a.id = ANY($2::uuid[]))
         ORDER BY u.id
-          FOR UPDATE OF u, a`,
+          FOR UPDATE OF u`,
       [occurrenceId, assignmentIds],
     );
     if (engaged.length === 0) return 0;
@@ -53,7 +69,9 @@ export class UnitReleaseWriter {
         WHERE id = ANY($1::uuid[])`,
       [engaged.map((u) => u.assignment_id), now, by, reason],
     );
-    const events: NewEvent[] = engaged.map((u) => ({
+    // Events in dispatch order (the timeline reads as the units came), whatever the lock order.
+    const inOrder = [...engaged].sort((x, y) => new Date(x.dispatched_at).getTime() - new Date(y.dispatched_at).getTime() || x.code.localeCompare(y.code));
+    const events: NewEvent[] = inOrder.map((u) => ({
       occurrenceId,
       type: 'UNIT_RELEASED',
       actor: by,
