@@ -14,7 +14,8 @@
 # Passwords are generated once and kept. A vehicle user named by its unit code may publish only
 # cgi/units/<its code>/position. Anonymous clients are refused.
 #
-# Environment: MOSQUITTO_PORT (1884; remembered in var/mosquitto/port once chosen),
+# Environment: MOSQUITTO_PORT (1884, or the next free port when another process holds it on the
+#              first run of this checkout; remembered in var/mosquitto/port),
 #              MOSQUITTO_DIR (var/mosquitto), MOSQUITTO_WAIT (10, seconds to wait for the port)
 set -euo pipefail
 
@@ -33,10 +34,13 @@ CREDENTIALS="$DIR/credentials.env"
 API_USER=cgi-api
 GATEWAY_USER=cgi-avl-gateway
 
+PORT_CHOSEN=0 # 1 when the port was asked for (MOSQUITTO_PORT) or remembered: then it is never changed
 if [[ -n "${MOSQUITTO_PORT:-}" ]]; then
   PORT="$MOSQUITTO_PORT"
+  PORT_CHOSEN=1
 elif [[ -f "$DIR/port" ]]; then
   PORT="$(<"$DIR/port")"
+  PORT_CHOSEN=1
 else
   PORT=1884
 fi
@@ -53,7 +57,7 @@ our_pid() { # the pid of this checkout's broker, when it runs
     tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$CONF" && printf '%s' "$pid"
 }
 
-random_password() { head -c 24 /dev/urandom | base64 | tr -d '/+=\n' | head -c 32; }
+random_password() { head -c 48 /dev/urandom | base64 | tr -d '/+=\n' | head -c 32; }
 
 ensure_installed() {
   have mosquitto && have mosquitto_passwd && return 0
@@ -65,7 +69,22 @@ ensure_installed() {
   # The package may start the system broker on 1883: it is left alone (not ours).
 }
 
+# First run of a checkout while 1884 is another process's (another checkout's broker): take the
+# next free port above it and remember it. A port asked for or remembered is never changed.
+choose_port() {
+  [[ "$PORT_CHOSEN" -eq 0 ]] || return 0
+  our_pid >/dev/null && return 0
+  local p="$PORT"
+  while (exec 3<>"/dev/tcp/$HOST/$p") 2>/dev/null; do
+    p=$((p + 1))
+    ((p <= PORT + 20)) || die "ports $PORT to $((PORT + 20)) on $HOST are all taken; set MOSQUITTO_PORT"
+  done
+  [[ "$p" == "$PORT" ]] || warn "$HOST:$PORT is taken by another process (not this checkout's broker): using $p, remembered in ${DIR#"$ROOT"/}/port"
+  PORT="$p"
+}
+
 ensure_files() {
+  choose_port
   mkdir -p "$DIR/data"
   chmod 700 "$DIR"
   printf '%s\n' "$PORT" >"$DIR/port"

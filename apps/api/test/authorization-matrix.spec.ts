@@ -47,7 +47,7 @@ describe('authorization matrix: every endpoint × every role', () => {
 
   beforeAll(async () => {
     api = await startApi({ RATE_LIMIT_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}`, RATE_LIMIT_LOGIN_IP_PER_MINUTE: '1000', RATE_LIMIT_PUBLIC_IP_PER_MINUTE: '1000' });
-    apiKey = (await api.app.get(ApiKeyService).create('Matrix client', ['occurrences:create', 'reference:read'], 'test')).key;
+    apiKey = (await api.app.get(ApiKeyService).create('Matrix client', ['occurrences:create', 'reference:read', 'units:positions'], 'test')).key;
     shared = {
       dispatched: await fire(),
       anyUser: (await api.db.query(`SELECT id FROM users WHERE username = 'viewer'`)).rows[0].id,
@@ -115,6 +115,16 @@ describe('authorization matrix: every endpoint × every role', () => {
   const unitUrl = (suffix = '') => async (_who: Who, fresh: boolean): Promise<Call> => ({
     url: `/api/v1/units/${fresh ? await newUnit() : (shared.unit ??= await newUnit())}${suffix}`,
   });
+  /** A FIRE unit (AVL rows): POLICE and MOBILITY agents may not see it. */
+  async function fireUnit(): Promise<{ id: string; code: string }> {
+    if (!shared.fireUnitId) {
+      const { rows: [u] } = await api.db.query(
+        `INSERT INTO units (code, callsign, department, kind, home_base) VALUES ('MX-VUCI-01', 'MX VUCI 01', 'FIRE', 'ENGINE', ST_SetSRID(ST_MakePoint(-8.6063, 41.1496), 4326)::geography) RETURNING id`,
+      );
+      shared.fireUnitId = u.id;
+    }
+    return { id: shared.fireUnitId, code: 'MX-VUCI-01' };
+  }
 
   async function refreshTokenOf(username: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
@@ -262,6 +272,15 @@ describe('authorization matrix: every endpoint × every role', () => {
         const { occurrence, assignment } = await unitAssignment(fresh);
         return { url: `/api/v1/occurrences/${occurrence}/units/${assignment}/release`, body: { reason: 'Matriz' } };
       },
+    },
+    // --- AVL positions (API keys with units:positions, ADMIN) and trails (scoped like the unit)
+    {
+      method: 'POST', path: '/api/v1/units/positions', allowed: ['admin', 'apiKey'], ok: 200,
+      call: async () => ({ url: '/api/v1/units/positions', body: { positions: [{ unit: (await fireUnit()).code, lat: 41.1496, lon: -8.6063, at: new Date().toISOString() }] } }),
+    },
+    {
+      method: 'GET', path: '/api/v1/units/{id}/trail', allowed: ALL_USERS, ok: 200, notFoundFor: ['policeAgent', 'mobilityAgent'],
+      call: async () => ({ url: `/api/v1/units/${(await fireUnit()).id}/trail` }),
     },
     { method: 'POST', path: '/api/v1/admin/users/{id}/unlock', allowed: ['admin'], ok: 204, call: async () => ({ url: `/api/v1/admin/users/${shared.anyUser}/unlock` }) },
   ];

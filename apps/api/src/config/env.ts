@@ -351,6 +351,13 @@ export class Env {
   @IsString()
   MQTT_PASSWORD?: string;
 
+  /**
+   * The shared subscription's group: the API nodes of one deployment share one (the broker hands
+   * each message to one of them). Another deployment on the same broker needs its own.
+   */
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'MQTT_SHARE_GROUP must be 1-64 of A-Z a-z 0-9 _ -' })
+  MQTT_SHARE_GROUP = 'cgi-api';
+
   /** Accepted positions are kept in `unit_positions` (trail, after-action report) this many days. */
   @Transform(({ value }) => Number(value))
   @IsInt()

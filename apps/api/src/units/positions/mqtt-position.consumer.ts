@@ -11,8 +11,8 @@ import { PositionWriter } from './position-writer.service';
 import { UnitCodeDirectory } from './unit-code.directory';
 import { UnitPositionMetrics, type PositionDropReason } from './unit-position.metrics';
 
-/** Every API node joins the one share group: the broker hands each message to one of them. */
-export const POSITION_SUBSCRIPTION = '$share/cgi-api/cgi/units/+/position';
+/** Every API node joins the one share group (MQTT_SHARE_GROUP): the broker hands each message to one of them. */
+export const positionSubscription = (group: string): string => `$share/${group}/cgi/units/+/position`;
 const TOPIC = /^cgi\/units\/([^/]+)\/position$/;
 const MAX_PAYLOAD_BYTES = 4096;
 
@@ -66,16 +66,17 @@ export class MqttPositionConsumer implements OnApplicationBootstrap, OnModuleDes
       resubscribe: false,
     });
     this.client = client;
+    const subscription = positionSubscription(this.env.MQTT_SHARE_GROUP);
     client.on('connect', () => {
       this.subscribed = false;
-      client.subscribe(POSITION_SUBSCRIPTION, { qos: 1 }, (err, granted) => {
+      client.subscribe(subscription, { qos: 1 }, (err, granted) => {
         const refused = granted?.find((g) => g.qos > 2);
         if (err || refused) {
-          this.logger.error(`MQTT subscription ${POSITION_SUBSCRIPTION} refused: ${err?.message ?? `reason ${refused?.qos}`}`);
+          this.logger.error(`MQTT subscription ${subscription} refused: ${err?.message ?? `reason ${refused?.qos}`}`);
           return;
         }
         this.subscribed = true;
-        this.logger.log(`MQTT: subscribed to ${POSITION_SUBSCRIPTION}`);
+        this.logger.log(`MQTT: subscribed to ${subscription}`);
       });
     });
     client.on('close', () => {
