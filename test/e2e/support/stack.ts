@@ -21,6 +21,7 @@ export const USERS = {
   videowall: { role: 'VIEWER', department: null },
   cp_agent: { role: 'DEPARTMENT_AGENT', department: 'CIVIL_PROTECTION' },
   env_agent: { role: 'DEPARTMENT_AGENT', department: 'ENVIRONMENT' },
+  fire_agent: { role: 'DEPARTMENT_AGENT', department: 'FIRE' },
   mobility_agent: { role: 'DEPARTMENT_AGENT', department: 'MOBILITY' },
   admin: { role: 'ADMIN', department: null },
 } as const;

@@ -55,7 +55,7 @@ export function DepartmentView({ api, department }: { api: ApiClient; department
           <summary>
             {t('ownUnits')} ({fleet.length}) · {fleet.filter((u) => u.status === 'AVAILABLE').length} {t('availableShort')}
           </summary>
-          <UnitsPanel units={units} selected={null} onSelect={() => undefined} department={department} />
+          <UnitsPanel units={units} selected={null} department={department} />
         </details>
       ) : null}
       {items.length === 0 ? <p className="empty">{t('nothingAssigned')}</p> : null}
@@ -108,7 +108,6 @@ function AssignmentCard({ api, occurrence: o, department, now, onDone }: { api: 
         </p>
       ) : null}
       <p className="card__desc">{o.description}</p>
-      <CardUnits api={api} occurrence={o} department={department} />
       <div className="card__actions">
         {a?.state === 'PENDING' ? (
           <button type="button" className="btn btn--primary" disabled={busy} onClick={() => void run('acknowledge')}>
@@ -126,6 +125,7 @@ function AssignmentCard({ api, occurrence: o, department, now, onDone }: { api: 
           </button>
         ) : null}
       </div>
+      <CardUnits api={api} occurrence={o} department={department} />
       {resolving ? (
         <form
           className="card__resolve"

@@ -447,6 +447,14 @@ export const UNIT_STATUS_LABELS: EnumLabels = {
   UNAVAILABLE: { pt: 'Indisponível', en: 'Unavailable' },
 };
 
+/** Column heads of the videowall's units table (the full word is its title). */
+export const UNIT_STATUS_SHORT: EnumLabels = {
+  AVAILABLE: { pt: 'Dispo\u00adníveis', en: 'Avail\u00adable' },
+  DISPATCHED: { pt: 'A caminho', en: 'En route' },
+  ON_SCENE: { pt: 'No local', en: 'On scene' },
+  UNAVAILABLE: { pt: 'Indispo\u00adníveis', en: 'Unavail\u00adable' },
+};
+
 /** Names of the fleet catalogue's kinds (the rule set's codes; unknown codes show as they are). */
 export const UNIT_KIND_LABELS: EnumLabels = {
   ENGINE: { pt: 'Veículo urbano de combate a incêndios', en: 'Fire engine' },

@@ -100,7 +100,10 @@ export function CityMap(props: CityMapProps): ReactNode {
       .catch(() => undefined);
     const uLayer = units
       ? new UnitLayer(units, {
-          height: videowall ? Math.max(14, Math.round((window.innerHeight / 1080) * 17)) : 16,
+          height: videowall ? Math.max(16, Math.round((window.innerHeight / 1080) * 20)) : 18,
+          // Clear of the occurrence marker (diamond: 1.3 × its radius) the unit may be standing on.
+          lift: videowall ? Math.round(Math.max(10, Math.round((window.innerHeight / 1080) * 11)) * 1.3) + 4 : 14,
+          labelFromZoom: videowall ? undefined : 15,
           look: unitLook(langRef.current),
           onSelect: (id) => handlers.current.onSelectUnit?.(id),
         })
@@ -143,18 +146,34 @@ export function CityMap(props: CityMapProps): ReactNode {
 
   useEffect(() => {
     unitLayer.current?.setHighlight(unitHighlight ?? null);
-  }, [unitHighlight]);
+    const m = map.current;
+    const u = unitHighlight ? units?.get(unitHighlight) : undefined;
+    if (!m || !u?.position) return;
+    const at = u.position;
+    const timer = setTimeout(() => {
+      m.invalidateSize({ pan: false });
+      keepInView(m, at);
+    }, 50);
+    return () => clearTimeout(timer);
+  }, [unitHighlight, units]);
 
-  // The selected unit's trail: a line under the plates, its newest end at the unit.
+  // The selected unit's trail: a line under the plates, its newest end at the unit; the map frames it when it is opened.
+  const framed = useRef<string | null>(null);
   useEffect(() => {
     const m = map.current;
     trailLine.current?.remove();
     trailLine.current = null;
+    if (!trail) framed.current = null;
     if (!m || !trail || trail.points.length < 2) return;
-    trailLine.current = L.polyline(
+    const line = L.polyline(
       trail.points.map((p) => [p.lat, p.lon] as [number, number]),
       { color: '#4fb3ff', weight: 4, opacity: 0.9, dashArray: '8 5', interactive: false, className: 'unit-trail' },
     ).addTo(m);
+    trailLine.current = line;
+    if (framed.current !== trail.unitId) {
+      framed.current = trail.unitId;
+      m.fitBounds(line.getBounds(), { padding: [60, 60], maxZoom: 16, animate: false });
+    }
   }, [trail]);
 
   // Parishes, styled by their operational level (outline weight, dash and a label, not colour alone).
@@ -185,9 +204,24 @@ export function CityMap(props: CityMapProps): ReactNode {
     parishLayer.current = layer;
   }, [parishes, levels, lang]);
 
+  // The selected occurrence or unit is kept in view (a detail column opening narrows the map).
+  const keepInView = (m: L.Map, at: { lat: number; lon: number }): void => {
+    if (!m.getBounds().pad(-0.08).contains([at.lat, at.lon])) m.panTo([at.lat, at.lon], { animate: false });
+  };
+
   useEffect(() => {
     occLayer.current?.setHighlight(highlight ?? null);
-  }, [highlight]);
+    unitLayer.current?.setOccurrence(highlight ?? null);
+    const m = map.current;
+    const o = highlight ? store.get(highlight) : undefined;
+    if (!m || !o) return;
+    // After the detail column has opened (the map's new size).
+    const timer = setTimeout(() => {
+      m.invalidateSize({ pan: false });
+      keepInView(m, o.location);
+    }, 50);
+    return () => clearTimeout(timer);
+  }, [highlight, store]);
 
   useEffect(() => {
     const m = map.current;

@@ -2,7 +2,7 @@ import L from 'leaflet';
 import type { UnitView } from '@cgi/shared';
 import type { UnitStore } from '../units/unit-store';
 import { SpriteCache } from './marker-sprites';
-import { drawPlate, plateSize, type PlateLook } from './unit-style';
+import { drawPlate, plateSize, UNIT_STALE_STYLE, UNIT_STATUS_STYLE, type PlateLook } from './unit-style';
 
 /** Redraws caused by live positions at most this often (the server sends at most one fix per unit per second). */
 const REFRESH_MS = 100;
@@ -15,12 +15,22 @@ export interface UnitLayerOptions {
   look: (u: UnitView) => { letter: string; letterColor: string; abbr: string };
   onSelect?: (id: string) => void;
   highlight?: string | null;
+  /** Units of this occurrence are labelled with their callsign (the occurrence open in the detail). */
+  occurrence?: string | null;
+  /** From this zoom on every unit is labelled (undefined: only the highlighted ones). */
+  labelFromZoom?: number;
+  /** How far above its position the plate floats (clear of an occurrence's marker there). */
+  lift: number;
 }
 
 export interface DrawnUnit {
   id: string;
+  /** The position (container pixels). */
   x: number;
   y: number;
+  /** The plate's centre, above the position. */
+  px: number;
+  py: number;
   w: number;
   h: number;
   lat: number;
@@ -64,6 +74,12 @@ export class UnitLayer extends L.Layer {
     this.requestDraw();
   }
 
+  /** Labels the units of this occurrence. */
+  setOccurrence(id: string | null): void {
+    this.opts.occurrence = id;
+    this.requestDraw();
+  }
+
   /** The look changed (the language): plates are drawn again. */
   relook(look: UnitLayerOptions['look']): void {
     this.opts.look = look;
@@ -98,7 +114,7 @@ export class UnitLayer extends L.Layer {
   hit(x: number, y: number): string | null {
     for (let i = this.drawn.length - 1; i >= 0; i--) {
       const d = this.drawn[i];
-      if (Math.abs(d.x - x) <= d.w / 2 + 3 && Math.abs(d.y - y) <= d.h / 2 + 3) return d.id;
+      if ((Math.abs(d.px - x) <= d.w / 2 + 3 && Math.abs(d.py - y) <= d.h / 2 + 3) || (d.x - x) ** 2 + (d.y - y) ** 2 <= (d.h * 0.45) ** 2) return d.id;
     }
     return null;
   }
@@ -155,9 +171,11 @@ export class UnitLayer extends L.Layer {
       resized = true;
     }
     const bounds = map.getBounds().pad(0.1);
-    const items: Array<{ d: DrawnUnit; look: PlateLook; heading: number | null }> = [];
+    const items: Array<{ d: DrawnUnit; look: PlateLook; heading: number | null; label: string | null }> = [];
     const highlight = this.opts.highlight ?? '';
-    let key = `${size.x}x${size.y}|${highlight}`;
+    const occurrence = this.opts.occurrence ?? '';
+    const labelAll = this.opts.labelFromZoom !== undefined && map.getZoom() >= this.opts.labelFromZoom;
+    let key = `${size.x}x${size.y}|${highlight}|${occurrence}|${labelAll}`;
     this.store.forEach((u) => {
       if (!u.position || !bounds.contains([u.position.lat, u.position.lon])) return;
       const pt = map.latLngToContainerPoint([u.position.lat, u.position.lon]);
@@ -167,8 +185,10 @@ export class UnitLayer extends L.Layer {
       const x = Math.round(pt.x);
       const y = Math.round(pt.y);
       const heading = u.position.headingDeg === null || u.stale ? null : Math.round(u.position.headingDeg / 10) * 10;
-      items.push({ d: { id: u.id, x, y, w: s.w, h: s.h, lat: u.position.lat, lon: u.position.lon }, look, heading });
-      key += `|${u.id},${x},${y},${u.status},${u.stale ? 1 : 0},${heading ?? '-'},${l.letter}${l.abbr}`;
+      const label = labelAll || u.id === highlight || (occurrence !== '' && u.occurrence?.id === occurrence) ? u.callsign : null;
+      const py = y - this.opts.lift - s.h / 2;
+      items.push({ d: { id: u.id, x, y, px: x, py, w: s.w, h: s.h, lat: u.position.lat, lon: u.position.lon }, look, heading, label });
+      key += `|${u.id},${x},${y},${u.status},${u.stale ? 1 : 0},${heading ?? '-'},${l.letter}${l.abbr},${label ?? ''}`;
     });
     // Stale under the rest, the selected one on top.
     items.sort((a, b) => Number(b.look.stale) - Number(a.look.stale) || Number(a.d.id === highlight) - Number(b.d.id === highlight));
@@ -180,34 +200,74 @@ export class UnitLayer extends L.Layer {
     this.paints++;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, size.x, size.y);
-    for (const { d, look, heading } of items) {
-      if (heading !== null) this.arrow(ctx, d, heading);
+    for (const { d, look, heading, label } of items) {
+      this.pin(ctx, d, look, heading);
       const half = Math.max(d.w, d.h) / 2 + 2;
-      this.sprites.stamp(ctx, `u|${look.letter}|${look.letterColor}|${look.abbr}|${look.status}|${look.stale ? 1 : 0}|${look.h}`, half, d.x, d.y, (c) => drawPlate(c, look));
+      this.sprites.stamp(ctx, `u|${look.letter}|${look.letterColor}|${look.abbr}|${look.status}|${look.stale ? 1 : 0}|${look.h}`, half, d.px, d.py, (c) => drawPlate(c, look));
       if (d.id === highlight) {
         ctx.beginPath();
-        ctx.roundRect(d.x - d.w / 2 - 4, d.y - d.h / 2 - 4, d.w + 8, d.h + 8, 5);
+        ctx.roundRect(d.px - d.w / 2 - 4, d.py - d.h / 2 - 4, d.w + 8, d.h + 8, 5);
         ctx.lineWidth = 3;
         ctx.strokeStyle = '#ffffff';
         ctx.stroke();
       }
+      if (label) this.label(ctx, d, label);
     }
   }
 
-  /** A white arrowhead just outside the plate, pointing where the unit is heading. */
-  private arrow(ctx: CanvasRenderingContext2D, d: DrawnUnit, headingDeg: number): void {
+  /** The exact position: a stem from the plate down to a dot (in the status colour), with the heading arrow on the dot. */
+  private pin(ctx: CanvasRenderingContext2D, d: DrawnUnit, look: PlateLook, heading: number | null): void {
+    const fill = look.stale ? UNIT_STALE_STYLE.fill : UNIT_STATUS_STYLE[look.status].fill;
+    const r = Math.max(3, d.h * 0.24);
+    ctx.globalAlpha = look.stale ? 0.7 : 1;
+    ctx.beginPath();
+    ctx.moveTo(d.px, d.py + d.h / 2);
+    ctx.lineTo(d.x, d.y - r);
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = '#0b1118';
+    ctx.stroke();
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = fill;
+    ctx.stroke();
+    if (heading !== null) this.arrow(ctx, d.x, d.y, r, d.h, heading);
+    ctx.beginPath();
+    ctx.arc(d.x, d.y, r, 0, Math.PI * 2);
+    ctx.fillStyle = fill;
+    ctx.fill();
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = '#0b1118';
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+  }
+
+  /** The callsign beside the plate, on a dark halo. */
+  private label(ctx: CanvasRenderingContext2D, d: DrawnUnit, text: string): void {
+    const size = Math.round(d.h * 0.72);
+    ctx.font = `700 ${size}px system-ui, sans-serif`;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    const x = d.px + d.w / 2 + 5;
+    ctx.lineWidth = Math.max(3, size / 3);
+    ctx.lineJoin = 'round';
+    ctx.strokeStyle = 'rgba(11,17,24,0.92)';
+    ctx.strokeText(text, x, d.py + 1);
+    ctx.fillStyle = '#ffffff';
+    ctx.fillText(text, x, d.py + 1);
+  }
+
+  /** A white arrowhead from the position's dot, pointing where the unit is heading. */
+  private arrow(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, h: number, headingDeg: number): void {
     const a = ((headingDeg - 90) * Math.PI) / 180;
-    const reach = Math.hypot(d.w / 2, d.h / 2) * 0.75 + d.h * 0.45;
-    const tipX = d.x + Math.cos(a) * (reach + d.h * 0.45);
-    const tipY = d.y + Math.sin(a) * (reach + d.h * 0.45);
-    const baseX = d.x + Math.cos(a) * reach;
-    const baseY = d.y + Math.sin(a) * reach;
-    const px = Math.cos(a + Math.PI / 2) * d.h * 0.38;
-    const py = Math.sin(a + Math.PI / 2) * d.h * 0.38;
+    const cos = Math.cos(a);
+    const sin = Math.sin(a);
+    const tipX = x + cos * (r + h * 0.8);
+    const tipY = y + sin * (r + h * 0.8);
+    const px = -sin * h * 0.4;
+    const py = cos * h * 0.4;
     ctx.beginPath();
     ctx.moveTo(tipX, tipY);
-    ctx.lineTo(baseX + px, baseY + py);
-    ctx.lineTo(baseX - px, baseY - py);
+    ctx.lineTo(x + px, y + py);
+    ctx.lineTo(x - px, y - py);
     ctx.closePath();
     ctx.fillStyle = '#ffffff';
     ctx.fill();

@@ -109,6 +109,8 @@ export function OccurrenceDetailPanel({
       </div>
       {showsReportPublication(d, role) ? <ReportPublicationPanel api={api} occurrence={d} /> : null}
 
+      <OccurrenceUnits api={api} occurrence={d} assignments={d.units ?? []} reload={load} onSelectUnit={onSelectUnit} />
+
       <section>
         <h3>{t('assignments')}</h3>
         <table className="table" data-testid="assignments">
@@ -134,8 +136,6 @@ export function OccurrenceDetailPanel({
           </tbody>
         </table>
       </section>
-
-      <OccurrenceUnits api={api} occurrence={d} assignments={d.units ?? []} reload={load} onSelectUnit={onSelectUnit} />
 
       <section>
         <h3>{t('firedRules')}</h3>

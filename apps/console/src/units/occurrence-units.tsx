@@ -163,7 +163,7 @@ export function OccurrenceUnits({
                 >
                   <label>
                     {t('releaseReason')}
-                    <input required minLength={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus />
+                    <input required minLength={3} maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus />
                   </label>
                   <button type="submit" className="btn btn--small btn--primary" disabled={busy || reason.trim().length < 3}>
                     {t('release')}

@@ -23,7 +23,7 @@ export function sortUnits(units: UnitView[]): UnitView[] {
  * The fleet as a keyboard-operable list (each row a button), filtered by department and status.
  * With `department` the list is that department's only (the department view) and has no department filter.
  */
-export function UnitsPanel({ units, selected, onSelect, department }: { units: UnitStore; selected: string | null; onSelect: (id: string) => void; department?: Department }): ReactNode {
+export function UnitsPanel({ units, selected, onSelect, department }: { units: UnitStore; selected: string | null; onSelect?: (id: string) => void; department?: Department }): ReactNode {
   const { t, label, time } = useI18n();
   const revision = useStoreRevision(units);
   const [dep, setDep] = useState<Department | ''>('');
@@ -69,7 +69,7 @@ export function UnitsPanel({ units, selected, onSelect, department }: { units: U
       <ul className="ulist" data-testid="units-list">
         {list.map((u) => (
           <li key={u.id}>
-            <button type="button" className={`urow${selected === u.id ? ' urow--selected' : ''}`} aria-current={selected === u.id} onClick={() => onSelect(u.id)} data-unit={u.code} data-status={u.status}>
+            <UnitRow select={onSelect ? () => onSelect(u.id) : undefined} selected={selected === u.id} code={u.code} status={u.status}>
               <span className="urow__head">
                 <b className="urow__callsign">{u.callsign}</b> <UnitStatusBadge status={u.status} /> <StaleBadge unit={u} />
               </span>
@@ -81,10 +81,25 @@ export function UnitsPanel({ units, selected, onSelect, department }: { units: U
               <span className="urow__fix">
                 {t('lastFix')}: {u.position ? time(u.position.at) : t('none')}
               </span>
-            </button>
+            </UnitRow>
           </li>
         ))}
       </ul>
     </section>
+  );
+}
+
+/** A row: a button when the list selects units (the workstation), plain text otherwise (the department view). */
+function UnitRow({ select, selected, code, status, children }: { select?: () => void; selected: boolean; code: string; status: UnitStatus; children: ReactNode }): ReactNode {
+  if (!select)
+    return (
+      <div className="urow urow--static" data-unit={code} data-status={status}>
+        {children}
+      </div>
+    );
+  return (
+    <button type="button" className={`urow${selected ? ' urow--selected' : ''}`} aria-current={selected} onClick={select} data-unit={code} data-status={status}>
+      {children}
+    </button>
   );
 }

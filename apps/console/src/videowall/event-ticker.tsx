@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { LiveOccurrenceEvent } from '@cgi/shared';
 import { DEPARTMENT_LABELS, EVENT_LABELS, LEVEL_LABELS, ROLE_LABELS } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
+import { unitPayload } from '../units/unit-store';
 
 /** The latest events of the live feed, newest first; an escalation names the department that missed, and its role when not the lead. */
 export function EventTicker({ events }: { events: LiveOccurrenceEvent[] }): ReactNode {
@@ -15,9 +16,11 @@ export function EventTicker({ events }: { events: LiveOccurrenceEvent[] }): Reac
           const level = typeof event.payload.level === 'string' ? event.payload.level : null;
           const role = typeof event.payload.role === 'string' && event.payload.role !== 'LEAD' ? ` (${label(ROLE_LABELS, event.payload.role)})` : '';
           const dep = typeof event.payload.department === 'string' ? `${label(DEPARTMENT_LABELS, event.payload.department)}${role}` : null;
+          const unit = unitPayload({ event, occurrence })?.unit;
           return (
             <li key={event.position} className={`ticker__item ticker__item--${event.type.toLowerCase()}`} data-type={event.type}>
               <time>{time(event.at)}</time> <b>{label(EVENT_LABELS, event.type)}</b>
+              {unit ? ` · ${unit.callsign}` : ''}
               {occurrence ? ` · ${occurrence.reference} · ${category(occurrence.category)}` : ''}
               {dep ? ` · ${dep}` : ''}
               {level ? ` · ${LEVEL_LABELS[level] ? label(LEVEL_LABELS, level) : level}` : ''}

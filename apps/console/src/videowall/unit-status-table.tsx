@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { UNIT_STATUSES, type UnitView } from '@cgi/shared';
-import { DEPARTMENT_LABELS, UNIT_STATUS_LABELS } from '../i18n/dictionary';
+import { DEPARTMENT_LABELS, UNIT_STATUS_LABELS, UNIT_STATUS_SHORT } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { UNIT_STATUS_STYLE } from '../map/unit-style';
 import { countByStatus } from '../units/unit-store';
@@ -17,11 +17,11 @@ export function UnitStatusTable({ units }: { units: UnitView[] }): ReactNode {
         <tr>
           <th scope="col">{t('department')}</th>
           {UNIT_STATUSES.map((s) => (
-            <th key={s} scope="col" className="vw-units__status">
-              <span className="vw-units__swatch" style={{ background: UNIT_STATUS_STYLE[s].fill }} aria-hidden="true" /> {label(UNIT_STATUS_LABELS, s)}
+            <th key={s} scope="col" className="vw-units__status" title={label(UNIT_STATUS_LABELS, s)}>
+              <span className="vw-units__swatch" style={{ background: UNIT_STATUS_STYLE[s].fill }} aria-hidden="true" /> {label(UNIT_STATUS_SHORT, s)}
             </th>
           ))}
-          <th scope="col">{t('staleShort')}</th>
+          <th scope="col" className="vw-units__status">{t('staleShort')}</th>
         </tr>
       </thead>
       <tbody>
