@@ -70,7 +70,7 @@ function credentials(): Map<string, string> {
   return map;
 }
 
-async function call<T>(method: string, path: string, auth: Record<string, string>, body?: unknown): Promise<{ status: number; json: T }> {
+async function call<T>(method: string, path: string, auth: Record<string, string>, body?: unknown, renewed = false): Promise<{ status: number; json: T }> {
   const init = {
     method,
     headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -81,13 +81,40 @@ async function call<T>(method: string, path: string, auth: Record<string, string
   const { response: r, attempts } = repeatable ? await sendWithRetry(() => fetch(`${BASE}${path}`, init)) : { response: await fetch(`${BASE}${path}`, init), attempts: 1 };
   stats.retried503 += attempts - 1;
   const text = await r.text();
+  // Access tokens last 15 min: a user's expired token is renewed by logging in again, once per call.
+  const session = auth.authorization ? sessions.get(auth.authorization) : undefined;
+  if (r.status === 401 && session && !renewed) {
+    const fresh = await session.renew();
+    return call<T>(method, path, { ...auth, authorization: fresh }, body, true);
+  }
   return { status: r.status, json: (text ? JSON.parse(text) : null) as T };
 }
 
+/** Logged-in users by their current Authorization header: how to renew it. */
+const sessions = new Map<string, { renew: () => Promise<string> }>();
+
 async function login(username: string, password: string): Promise<Record<string, string>> {
-  const r = await call<{ accessToken: string }>('POST', '/api/v1/auth/login', {}, { username, password });
-  if (r.status !== 200) throw new Error(`login ${username}: ${r.status}`);
-  return { authorization: `Bearer ${r.json.accessToken}` };
+  const token = async (): Promise<string> => {
+    const r = await call<{ accessToken: string }>('POST', '/api/v1/auth/login', {}, { username, password });
+    if (r.status !== 200) throw new Error(`login ${username}: ${r.status}`);
+    return `Bearer ${r.json.accessToken}`;
+  };
+  const auth = { authorization: await token() };
+  let renewing: Promise<string> | null = null;
+  const session = {
+    // Concurrent 401s share one login; the auth object everyone holds gets the new header.
+    renew: (): Promise<string> => (renewing ??= token().then((h) => {
+      auth.authorization = h;
+      sessions.set(h, session);
+      renewing = null;
+      return h;
+    }, (e: unknown) => {
+      renewing = null;
+      throw e;
+    })),
+  };
+  sessions.set(auth.authorization, session);
+  return auth;
 }
 
 function pickAddress(): Address {
