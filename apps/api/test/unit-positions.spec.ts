@@ -338,6 +338,39 @@ describe('AVL positions (HTTP, MQTT through the project broker, live on two node
     expect(JSON.stringify(timeline.body)).toContain('UNIT_ON_SCENE_PROPOSED');
   });
 
+  it('with the units API: dispatched by an operator, the unit drives in, the geofence proposes, the agent confirms at the proposal time', async () => {
+    const op = (method: 'get' | 'post', url: string, who: TestIdentity = 'operator') => api.http()[method](url).set('authorization', api.auth(who));
+    const created = await op('post', '/api/v1/occurrences').send({ category: 'FIRE_BUILDING', location: PLACES.paranhos, description: 'Fumo num prédio' });
+    expect(created.status).toBe(201);
+    const occurrenceId: string = created.body.id;
+    const u = await unit('FLOW', 'FIRE', 'ENGINE', PLACES.santaCatarina);
+    const assigned = await op('post', `/api/v1/occurrences/${occurrenceId}/units`).send({ unitIds: [u.id] });
+    expect(assigned.status).toBe(201);
+    const assignmentId: string = assigned.body[0].id;
+    const agent = await openConsole(urlB, 'fireAgent');
+    const events: string[] = [];
+    agent.socket.on('occurrence:event', (e) => {
+      if (e.event.occurrenceId === occurrenceId) events.push(e.event.type);
+    });
+    // From Santa Catarina towards Costa Cabral: ~3 km, then ~60 m, over MQTT.
+    const [t1, t2] = [fixAt(20), fixAt(10)];
+    await publish(gateway, u.code, { lat: 41.1600, lon: -8.6050, at: t1, speedKmh: 50, headingDeg: 0 });
+    await publish(gateway, u.code, { lat: 41.1784, lon: -8.6046, at: t2, speedKmh: 20, headingDeg: 10 });
+    await agent.waitFor(u.id, t2);
+    await until(() => (events.includes('UNIT_ON_SCENE_PROPOSED') ? true : undefined), 'the proposal on the agent\'s feed');
+    const detail = await op('get', `/api/v1/occurrences/${occurrenceId}`, 'fireAgent');
+    const mine = (detail.body.units as Array<{ id: string; onSceneProposedAt: string | null; onSceneAt: string | null }>).find((a) => a.id === assignmentId);
+    expect(mine).toMatchObject({ onSceneProposedAt: t2, onSceneAt: null });
+    const confirmed = await op('post', `/api/v1/occurrences/${occurrenceId}/units/${assignmentId}/on-scene`, 'fireAgent').send({});
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ onSceneProposedAt: t2, onSceneAt: t2, unitStatus: 'ON_SCENE' });
+    // On scene: further fixes near it propose nothing more.
+    const t3 = fixAt(5);
+    await publish(gateway, u.code, { lat: 41.1780, lon: -8.6045, at: t3 });
+    await agent.waitFor(u.id, t3);
+    expect((await api.db.query(`SELECT count(*)::int AS n FROM occurrence_events WHERE occurrence_id = $1 AND type = 'UNIT_ON_SCENE_PROPOSED'`, [occurrenceId])).rows[0].n).toBe(1);
+  });
+
   it('trail: the fixes of a window, oldest first, scoped like the unit', async () => {
     const u = units.HTTP1;
     const res = await api.http().get(`/api/v1/units/${u.id}/trail`).set('authorization', api.auth('fireAgent'));

@@ -18,9 +18,20 @@ describe('environment validation at boot', () => {
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ MQTT_URL: 'tcp://127.0.0.1:1884' }, 'MQTT_URL'],
+    [{ MQTT_SHARE_GROUP: 'cgi/api' }, 'MQTT_SHARE_GROUP'],
+    [{ UNIT_POSITION_RETENTION_DAYS: '0' }, 'UNIT_POSITION_RETENTION_DAYS'],
   ])('refuses %j naming %s', (bad, variable) => {
     expect(() => validateEnv({ ...VALID, ...bad })).toThrow(InvalidEnvironmentError);
     expect(() => validateEnv({ ...VALID, ...bad })).toThrow(new RegExp(`\\b${variable}\\b`));
+  });
+
+  it('runs no MQTT consumer unless MQTT_URL is set; keeps AVL history 30 days by default', () => {
+    const env = validateEnv(VALID);
+    expect(env.MQTT_URL).toBeUndefined();
+    expect(env.MQTT_SHARE_GROUP).toBe('cgi-api');
+    expect(env.UNIT_POSITION_RETENTION_DAYS).toBe(30);
+    expect(validateEnv({ ...VALID, MQTT_URL: 'mqtt://127.0.0.1:1884' }).MQTT_URL).toBe('mqtt://127.0.0.1:1884');
   });
 
   it('requires JWT_SECRET', () => {

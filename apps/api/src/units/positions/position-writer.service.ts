@@ -16,8 +16,11 @@ export interface PositionSubmission {
   fixes: UnitFix[];
 }
 
-/** Submissions written in one transaction at most (an HTTP batch holds up to 500 fixes). */
-const MAX_SUBMISSIONS_PER_BATCH = 200;
+/**
+ * Submissions written in one transaction at most (an HTTP batch holds up to 500 fixes): a write
+ * stays short, since every reader of the event log waits for the oldest transaction in flight.
+ */
+const MAX_SUBMISSIONS_PER_BATCH = 32;
 export const GEOFENCE_ACTOR = 'system:geofence';
 
 /**
@@ -81,8 +84,7 @@ export class PositionWriter {
         }
         return r;
       });
-      await this.repo.insertHistory(m, accepted);
-      await this.repo.updateLast(m, [...newestOf.values()]);
+      await this.repo.store(m, accepted, [...newestOf.values()]);
       await this.geofence(m, units, accepted);
       return { results, newest: [...newestOf.values()].map((f) => ({ fix: f, unit: units.get(f.unitId)! })) };
     });

@@ -72,44 +72,40 @@ export class UnitPositionRepository {
     );
   }
 
-  /** History rows (a fix already stored, same unit and time, is left as it is). */
-  async insertHistory(m: EntityManager, fixes: Array<UnitFix & { transport: PositionTransport }>): Promise<void> {
-    if (fixes.length === 0) return;
+  /**
+   * One statement: the history rows of the accepted fixes (a fix already stored, same unit and
+   * time, is left as it is) and the newest fix of each unit as its position (only when newer).
+   */
+  async store(m: EntityManager, accepted: Array<UnitFix & { transport: PositionTransport }>, newest: UnitFix[]): Promise<void> {
+    if (accepted.length === 0) return;
     await m.query(
-      `INSERT INTO unit_positions (unit_id, at, position, speed_kmh, heading_deg, transport)
-       SELECT f.unit_id, f.at, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326)::geography, f.speed, f.heading, f.transport
-         FROM unnest($1::uuid[], $2::timestamptz[], $3::float8[], $4::float8[], $5::real[], $6::real[], $7::text[])
-              AS f(unit_id, at, lat, lon, speed, heading, transport)
-       ON CONFLICT (unit_id, at) DO NOTHING`,
-      [
-        fixes.map((f) => f.unitId),
-        fixes.map((f) => f.at.toISOString()),
-        fixes.map((f) => f.lat),
-        fixes.map((f) => f.lon),
-        fixes.map((f) => f.speedKmh),
-        fixes.map((f) => f.headingDeg),
-        fixes.map((f) => f.transport),
-      ],
-    );
-  }
-
-  /** The newest fix of each unit (one per unit; the caller decided they are newer). */
-  async updateLast(m: EntityManager, fixes: UnitFix[]): Promise<void> {
-    if (fixes.length === 0) return;
-    await m.query(
-      `UPDATE units u
+      `WITH history AS (
+         INSERT INTO unit_positions (unit_id, at, position, speed_kmh, heading_deg, transport)
+         SELECT f.unit_id, f.at, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326)::geography, f.speed, f.heading, f.transport
+           FROM unnest($1::uuid[], $2::timestamptz[], $3::float8[], $4::float8[], $5::real[], $6::real[], $7::text[])
+                AS f(unit_id, at, lat, lon, speed, heading, transport)
+         ON CONFLICT (unit_id, at) DO NOTHING
+       )
+       UPDATE units u
           SET position = ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326)::geography, position_at = f.at,
               speed_kmh = f.speed, heading_deg = f.heading
-         FROM unnest($1::uuid[], $2::timestamptz[], $3::float8[], $4::float8[], $5::real[], $6::real[])
+         FROM unnest($8::uuid[], $9::timestamptz[], $10::float8[], $11::float8[], $12::real[], $13::real[])
               AS f(unit_id, at, lat, lon, speed, heading)
         WHERE u.id = f.unit_id AND (u.position_at IS NULL OR u.position_at < f.at)`,
       [
-        fixes.map((f) => f.unitId),
-        fixes.map((f) => f.at.toISOString()),
-        fixes.map((f) => f.lat),
-        fixes.map((f) => f.lon),
-        fixes.map((f) => f.speedKmh),
-        fixes.map((f) => f.headingDeg),
+        accepted.map((f) => f.unitId),
+        accepted.map((f) => f.at.toISOString()),
+        accepted.map((f) => f.lat),
+        accepted.map((f) => f.lon),
+        accepted.map((f) => f.speedKmh),
+        accepted.map((f) => f.headingDeg),
+        accepted.map((f) => f.transport),
+        newest.map((f) => f.unitId),
+        newest.map((f) => f.at.toISOString()),
+        newest.map((f) => f.lat),
+        newest.map((f) => f.lon),
+        newest.map((f) => f.speedKmh),
+        newest.map((f) => f.headingDeg),
       ],
     );
   }
