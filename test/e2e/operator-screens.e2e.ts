@@ -40,8 +40,8 @@ test('override routing with a reason: the timeline shows it and the rules’ own
   await openDetail(supervisor, o.reference);
   const detail = supervisor.locator('[data-testid=occurrence-detail]');
   await detail.getByText('Alterar encaminhamento').click();
-  await detail.locator('select').first().selectOption('FIRE');
-  await detail.locator('select').nth(1).selectOption('P1');
+  await detail.locator('.subform select').first().selectOption('FIRE');
+  await detail.locator('.subform select').nth(1).selectOption('P1');
   await detail.getByLabel('Motivo').first().fill('Pessoa presa na viatura: desencarceramento pelos Bombeiros');
   await supervisor.screenshot({ path: screenshotPath('o1-override-form') });
   await detail.getByRole('button', { name: 'Aplicar' }).click();

@@ -117,7 +117,7 @@ test('the nearest engine is proposed, assigned, driven to the fire on the map an
     await operator.waitForFunction(() => document.querySelectorAll('[data-testid=unit-proposals] > li').length === 3);
     const first = proposals.first();
     assert.equal(await first.getAttribute('data-unit'), 'BSB-VUCI-01');
-    assert.match((await first.textContent()) ?? '', /1,\d km.*ETA \d+ min/);
+    assert.match((await first.textContent()) ?? '', /1,\d km.*chegada em \d+ min/);
     assert.equal(await operator.locator('[data-testid=unit-proposals] [data-unit="BSB-VTTU-05"]').count(), 0, 'a unit with no position is ranked by its base, and farther');
     await markerDrawn(operator, fire.id);
     const vuci = units.find((u) => u.code === 'BSB-VUCI-01');
@@ -137,7 +137,7 @@ test('the nearest engine is proposed, assigned, driven to the fire on the map an
     const assigned = operator.locator('[data-testid=assigned-units] [data-unit="BSB-VUCI-01"]');
     await assigned.waitFor({ timeout: 5000 });
     await operator.waitForFunction(() => document.querySelector('[data-testid=assigned-units] [data-unit="BSB-VUCI-01"] [data-status]')?.getAttribute('data-status') === 'DISPATCHED');
-    assert.match((await assigned.textContent()) ?? '', /A caminho.*ETA/);
+    assert.match((await assigned.textContent()) ?? '', /A caminho.*chegada em/);
     // The proposals move on to the next nearest.
     await operator.waitForFunction(() => document.querySelector('[data-testid=unit-proposals] > li')?.getAttribute('data-unit') !== 'BSB-VUCI-01');
 
@@ -197,6 +197,11 @@ test('the nearest engine is proposed, assigned, driven to the fire on the map an
     assert.match((await detail.getByTestId('unit-trail-info').textContent()) ?? '', /6 posições/);
     await operator.waitForSelector('path.unit-trail');
     await operator.screenshot({ path: shot('08-operator-unit-trail') });
+    // Closing the unit's detail takes its trail off the map and shows the occurrence again.
+    await detail.getByRole('button', { name: 'Voltar' }).click();
+    await operator.waitForSelector('path.unit-trail', { state: 'detached' });
+    await operator.waitForSelector('[data-testid=occurrence-detail]');
+    await operator.evaluate(() => (window as unknown as { __cgiMap: { map: { setZoom: (z: number) => void } } }).__cgiMap.map.setZoom(13));
 
     // The units panel: filter by department and status.
     await operator.getByRole('tab', { name: 'Meios' }).click();
@@ -208,9 +213,27 @@ test('the nearest engine is proposed, assigned, driven to the fire on the map an
     await operator.selectOption('[data-testid=units-filter-department]', '');
     await operator.screenshot({ path: shot('09-operator-units-panel') });
 
+    // A console that was offline reads the fleet again on reconnecting: positions are not replayed.
+    const ve = units.find((u) => u.code === 'BSB-VE-03');
+    assert.ok(ve);
+    await operator.context().setOffline(true);
+    await operator.waitForSelector('[data-testid=feed-banner]', { timeout: 15_000 });
+    const moved = { lat: 41.1571, lon: -8.5968 };
+    await stack.api('admin', 'POST', '/units/positions', { positions: [{ unit: 'BSB-VE-03', ...moved, at: new Date().toISOString(), speedKmh: 20, headingDeg: 250 }] });
+    await operator.context().setOffline(false);
+    await operator.waitForSelector('[data-testid=feed-banner]', { state: 'detached', timeout: 15_000 });
+    await operator.waitForFunction(
+      ({ id, lat }) => (window as unknown as { __cgiLive: { units: { get: (i: string) => { position: { lat: number } | null } | undefined } } }).__cgiLive.units.get(id)?.position?.lat === lat,
+      { id: ve.id, lat: moved.lat },
+      { timeout: 10_000 },
+    );
+    assert.equal(await operator.evaluate(() => performance.getEntriesByType('navigation').length), 1);
+
     // English.
     await operator.selectOption('select[aria-label="Idioma"]', 'en');
     await operator.getByRole('tab', { name: 'Units' }).waitFor();
+    await operator.getByText('Nearest available units').waitFor();
+    await operator.locator('[data-testid=unit-proposals] > li').first().waitFor();
     await operator.screenshot({ path: shot('10-operator-units-panel-en') });
     await phone.selectOption('select[aria-label="Idioma"]', 'en');
     await phone.locator('[data-testid=department-units] summary').click();
@@ -229,4 +252,80 @@ test('the nearest engine is proposed, assigned, driven to the fire on the map an
     const d = await stack.api<UnitDetail>('operator', 'GET', `/units/${vuci.id}`);
     assert.equal(d.status, 'ON_SCENE');
   }
+});
+
+test('the videowall with the demo fleet: every unit accounted for on the map, units at one base stacked, counts by status', async () => {
+  const { stack } = e2e;
+  // The demo seed's fleet (60 synthetic units at real address points; codes the first test used are kept as they are).
+  const { seedDemoFleet } = require(join(ROOT, 'apps/api/dist/demo/demo-fleet.js')) as { seedDemoFleet: (ds: { query: (sql: string, params?: unknown[]) => Promise<unknown[]> }, addresses: unknown[]) => Promise<number> };
+  const { loadAddresses } = require(join(ROOT, 'apps/api/dist/demo/demo-data.js')) as { loadAddresses: () => unknown[] };
+  const added = await seedDemoFleet({ query: async (sql, params) => (await stack.db.query(sql, params)).rows }, loadAddresses());
+  assert.ok(added >= 50, `demo units added: ${added}`);
+  const fleet = await stack.api<UnitView[]>('admin', 'GET', '/units');
+  // Most report a position near their base (patrolling), a few are out on the city, some never reported (at base, greyed).
+  const now = new Date().toISOString();
+  const positions = fleet
+    .filter((u) => !u.position)
+    .filter((_, i) => i % 5 !== 4)
+    .map((u, i) => {
+      const far = i % 3 === 0;
+      const a = (i * 137) % 360;
+      const d = far ? 0.01 + (i % 4) * 0.004 : 0.0004;
+      return { unit: u.code, lat: u.homeBase.lat + Math.sin((a * Math.PI) / 180) * d, lon: u.homeBase.lon + Math.cos((a * Math.PI) / 180) * d * 1.3, at: now, speedKmh: far ? 35 : 0, headingDeg: far ? a : null };
+    });
+  await stack.api('admin', 'POST', '/units/positions', { positions });
+  const wall = await e2e.openConsole('videowall', { width: 1920, height: 1080 });
+  await wall.waitForFunction((n) => (window as unknown as { __cgiLive: { units: { size: number } } }).__cgiLive.units.size === n, fleet.length);
+  await wall.waitForFunction(() => document.querySelector('[data-testid=units-dep-POLICE] [data-status=AVAILABLE]')?.textContent !== '');
+  await wall.screenshot({ path: shot('13-videowall-demo-fleet') });
+  // Every unit in view is either a plate or counted in a column's "+N".
+  const { drawn, inView } = await wall.evaluate(() => {
+    type P = { lat: number; lon: number };
+    const w = window as unknown as {
+      __cgiMap: { map: { getBounds: () => { pad: (n: number) => { contains: (p: [number, number]) => boolean } } }; units: { drawnCount: () => { plates: number; more: number } } };
+      __cgiLive: { units: { list: () => Array<{ position: P | null; homeBase: P }> } };
+    };
+    const b = w.__cgiMap.map.getBounds().pad(0.1);
+    return { drawn: w.__cgiMap.units.drawnCount(), inView: w.__cgiLive.units.list().filter((u) => b.contains([(u.position ?? u.homeBase).lat, (u.position ?? u.homeBase).lon])).length };
+  });
+  assert.ok(inView >= fleet.length - 5, `most of the fleet is in view (${inView} of ${fleet.length})`);
+  assert.equal(drawn.plates + drawn.more, inView);
+  const counts = await wall.evaluate(() => Array.from(document.querySelectorAll('[data-testid=units-by-status] tbody tr')).map((tr) => tr.textContent));
+  assert.equal(counts.length, 5);
+  const crewSeen = await wall.evaluate(() => document.body.textContent?.includes('fictício'));
+  assert.equal(crewSeen, false, 'no crew on the videowall');
+});
+
+test("a Fire supervisor on a phone adds a unit to the department's fleet and puts it out of service", async () => {
+  const { stack } = e2e;
+  const phone = await e2e.openConsole('fire_supervisor', { width: 390, height: 844 });
+  await phone.locator('[data-testid=department-units] summary').click();
+  await phone.getByRole('button', { name: 'Novo meio…' }).click();
+  const form = phone.getByTestId('unit-form');
+  await form.getByLabel('Código').fill('BSB-VE-09');
+  await form.getByLabel('Indicativo').fill('VE 09');
+  await form.getByLabel('Tipo').selectOption('LADDER');
+  await form.getByLabel('Latitude da base').fill('41.1622');
+  await form.getByLabel('Longitude da base').fill('-8.6005');
+  await form.getByLabel('Base', { exact: true }).fill('Rua de Costa Cabral 900');
+  await form.getByLabel('Guarnição (um nome por linha)').fill('Bombeiro Fictício A\nBombeira Fictícia B');
+  await phone.screenshot({ path: shot('14-phone-new-unit'), fullPage: true });
+  await form.getByRole('button', { name: 'Adicionar meio' }).click();
+  const row = phone.locator('[data-testid=units-list] [data-unit="BSB-VE-09"]');
+  await row.waitFor({ timeout: 5000 });
+  await row.click();
+  const detail = phone.getByTestId('unit-detail');
+  await detail.waitFor();
+  assert.equal(await detail.getByTestId('unit-trail-toggle').count(), 0, 'no trail where there is no map');
+  await detail.getByRole('button', { name: 'Indisponível…' }).click();
+  await detail.getByLabel('Motivo da indisponibilidade').fill('Inspeção anual');
+  await detail.getByRole('button', { name: 'Indisponível', exact: true }).click();
+  await row.locator('[data-status=UNAVAILABLE]').or(phone.locator('[data-testid=units-list] [data-unit="BSB-VE-09"][data-status=UNAVAILABLE]')).first().waitFor({ timeout: 5000 });
+  await detail.scrollIntoViewIfNeeded();
+  await phone.screenshot({ path: shot('15-phone-unit-unavailable') });
+  const units = await stack.api<UnitView[]>('operator', 'GET', '/units?department=FIRE');
+  const ve = units.find((u) => u.code === 'BSB-VE-09');
+  assert.equal(ve?.status, 'UNAVAILABLE');
+  assert.equal(ve?.unavailableReason, 'Inspeção anual');
+  assert.deepEqual(ve?.crew, ['Bombeiro Fictício A', 'Bombeira Fictícia B']);
 });

@@ -74,7 +74,7 @@ function Shell({ config, view }: { config: ConsoleConfig; view: ConsoleView }): 
       )}
       {view === 'videowall' ? <VideowallView config={config} /> : null}
       {view === 'workstation' ? <OperatorView api={api} config={config} role={user.role} /> : null}
-      {view === 'department' && user.department ? <DepartmentView api={api} department={user.department} /> : null}
+      {view === 'department' && user.department ? <DepartmentView api={api} department={user.department} role={user.role} /> : null}
     </div>
   );
 }

@@ -22,6 +22,7 @@ export const USERS = {
   cp_agent: { role: 'DEPARTMENT_AGENT', department: 'CIVIL_PROTECTION' },
   env_agent: { role: 'DEPARTMENT_AGENT', department: 'ENVIRONMENT' },
   fire_agent: { role: 'DEPARTMENT_AGENT', department: 'FIRE' },
+  fire_supervisor: { role: 'DEPARTMENT_SUPERVISOR', department: 'FIRE' },
   mobility_agent: { role: 'DEPARTMENT_AGENT', department: 'MOBILITY' },
   admin: { role: 'ADMIN', department: null },
 } as const;

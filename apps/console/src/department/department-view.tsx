@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { Department, OccurrenceDetail, OccurrenceView } from '@cgi/shared';
+import type { Department, OccurrenceDetail, OccurrenceView, Role } from '@cgi/shared';
 import type { ApiClient } from '../api/api-client';
 import { sounds } from '../common/alarm';
 import { Countdown } from '../common/countdown';
@@ -12,10 +12,15 @@ import { useI18n } from '../i18n/i18n';
 import { useLive, useNow, useStoreRevision } from '../live/live-context';
 import { OccurrenceUnits, UNIT_ASSIGNABLE } from '../units/occurrence-units';
 import { isUnitEvent } from '../units/unit-store';
+import { UnitDetailPanel } from '../units/unit-detail';
+import { UnitForm } from '../units/unit-form';
 import { UnitsPanel } from '../units/units-panel';
 
 /** What is assigned to the department, most urgent first, with its countdown and the department's actions. */
-export function DepartmentView({ api, department }: { api: ApiClient; department: Department }): ReactNode {
+export function DepartmentView({ api, department, role }: { api: ApiClient; department: Department; role?: Role }): ReactNode {
+  const supervisor = role === 'DEPARTMENT_SUPERVISOR';
+  const [unitOpen, setUnitOpen] = useState<string | null>(null);
+  const [adding, setAdding] = useState(false);
   const { t, label, category } = useI18n();
   const { store, units } = useLive();
   const { push } = useToasts();
@@ -50,12 +55,26 @@ export function DepartmentView({ api, department }: { api: ApiClient; department
       <h1 className="page-title">
         {label(DEPARTMENT_LABELS, department)} · {items.length} {t('open')}
       </h1>
-      {fleet.length ? (
+      {fleet.length || supervisor ? (
         <details className="dep-units" data-testid="department-units">
           <summary>
             {t('ownUnits')} ({fleet.length}) · {fleet.filter((u) => u.status === 'AVAILABLE').length} {t('availableShort')}
           </summary>
-          <UnitsPanel units={units} selected={null} department={department} />
+          {adding ? (
+            <UnitForm
+              api={api}
+              department={department}
+              onCancel={() => setAdding(false)}
+              onDone={(u) => {
+                units.put(u);
+                setAdding(false);
+              }}
+            />
+          ) : null}
+          {unitOpen ? (
+            <UnitDetailPanel key={unitOpen} api={api} id={unitOpen} onClose={() => setUnitOpen(null)} onTrail={noTrail} showTrail={false} canManage={supervisor} />
+          ) : null}
+          <UnitsPanel units={units} selected={unitOpen} department={department} onSelect={setUnitOpen} onNew={supervisor ? () => setAdding(true) : undefined} />
         </details>
       ) : null}
       {items.length === 0 ? <p className="empty">{t('nothingAssigned')}</p> : null}
@@ -153,6 +172,8 @@ function AssignmentCard({ api, occurrence: o, department, now, onDone }: { api: 
     </li>
   );
 }
+
+const noTrail = (): void => undefined;
 
 /**
  * The department's units on the occurrence (read from the detail: assignments, the geofence's on-scene

@@ -3,7 +3,7 @@ import { OPEN_STATUSES, type LiveOccurrenceEvent, type OccurrenceView, type Unit
 import { fetchAllPages, type ApiClient } from '../api/api-client';
 import { LiveFeed, type FeedStatus, type LiveFeedOptions } from './live-feed';
 import { OccurrenceStore } from './occurrence-store';
-import { UnitStore } from '../units/unit-store';
+import { UnitStore, unitPayload } from '../units/unit-store';
 
 interface LiveContextValue {
   store: OccurrenceStore;
@@ -17,6 +17,7 @@ interface LiveContextValue {
 
 const FALLBACK_SNAPSHOT_MS = 3000;
 const STALE_CHECK_MS = 15_000;
+const UNITS_RELOAD_MS = 5000;
 const LiveContext = createContext<LiveContextValue | null>(null);
 
 export interface LiveProviderProps {
@@ -65,16 +66,45 @@ export function LiveProvider({ api, token, children, withDeparted = false, store
   useEffect(() => {
     // For the end-to-end tests and the benchmark (bench/console-render.ts).
     (window as unknown as { __cgiLive?: { store: OccurrenceStore; units: UnitStore } }).__cgiLive = { store, units };
+    // A unit the console does not know yet (added since the fleet was read): read the fleet again, at most every few seconds.
+    // One that is still unknown after that (not in the list the API gives) is not asked about again.
+    const unknown = new Set<string>();
+    const notListed = new Set<string>();
+    const isUnknown = (id: string): boolean => units.loaded && !units.get(id) && !notListed.has(id);
+    let lastUnitsReload = 0;
+    let unitsReloadTimer: ReturnType<typeof setTimeout> | null = null;
+    const reloadUnitsSoon = (ids: string[]): void => {
+      ids.forEach((id) => unknown.add(id));
+      if (unitsReloadTimer) return;
+      unitsReloadTimer = setTimeout(
+        () => {
+          unitsReloadTimer = null;
+          lastUnitsReload = Date.now();
+          const asked = [...unknown];
+          unknown.clear();
+          void loadUnits().then(
+            () => asked.forEach((id) => (units.get(id) ? undefined : notListed.add(id))),
+            () => undefined,
+          );
+        },
+        Math.max(0, lastUnitsReload + UNITS_RELOAD_MS - Date.now()),
+      );
+    };
     const feed = new LiveFeed(store, {
       token: () => tokenRef.current(),
       loadSnapshot,
       onStatus: setStatus,
       onEvent: (e) => {
-        units.applyEvent(e);
+        const unitId = unitPayload(e)?.unit.id;
+        if (!units.applyEvent(e) && unitId && isUnknown(unitId)) reloadUnitsSoon([unitId]);
         eventListeners.current.forEach((fn) => fn(e));
       },
       onConnected: () => void loadUnits().catch(() => undefined),
-      onUnitPositions: (p) => units.applyPositions(p),
+      onUnitPositions: (p) => {
+        units.applyPositions(p);
+        const ids = p.positions.map((x) => x.unitId).filter(isUnknown);
+        if (ids.length) reloadUnitsSoon(ids);
+      },
       connect,
     });
     feed.start();
@@ -88,6 +118,7 @@ export function LiveProvider({ api, token, children, withDeparted = false, store
     return () => {
       clearTimeout(fallback);
       clearInterval(staleCheck);
+      if (unitsReloadTimer) clearTimeout(unitsReloadTimer);
       feed.stop();
     };
   }, [store, units, loadSnapshot, loadUnits, connect]);

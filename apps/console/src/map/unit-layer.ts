@@ -1,5 +1,5 @@
 import L from 'leaflet';
-import type { UnitView } from '@cgi/shared';
+import type { UnitStatus, UnitView } from '@cgi/shared';
 import type { UnitStore } from '../units/unit-store';
 import { SpriteCache } from './marker-sprites';
 import { drawPlate, plateSize, UNIT_STALE_STYLE, UNIT_STATUS_STYLE, type PlateLook } from './unit-style';
@@ -7,6 +7,21 @@ import { drawPlate, plateSize, UNIT_STALE_STYLE, UNIT_STATUS_STYLE, type PlateLo
 /** Redraws caused by live positions at most this often (the server sends at most one fix per unit per second). */
 const REFRESH_MS = 100;
 const MAX_CANVAS_PIXELS = 3840 * 2160;
+/** Plates in one column at most (the last place says "+N" when there are more). */
+const MAX_STACK = 6;
+/** Busy units lowest in a column (nearest the place). */
+const STACK_RANK: Record<UnitStatus, number> = { ON_SCENE: 0, DISPATCHED: 1, AVAILABLE: 2, UNAVAILABLE: 3 };
+
+interface Item {
+  d: DrawnUnit;
+  look: PlateLook;
+  heading: number | null;
+  label: string | null;
+  /** Only the lowest plate of a column has the stem down to the place. */
+  stem: boolean;
+  rank: number;
+  callsign: string;
+}
 
 export interface UnitLayerOptions {
   /** Plate height in CSS pixels (the videowall draws larger). */
@@ -51,6 +66,7 @@ export class UnitLayer extends L.Layer {
   private ratio = 0;
   private sprites = new SpriteCache(1);
   private drawn: DrawnUnit[] = [];
+  private folded = 0;
   private key = '';
   private hidden = false;
   private unsubscribe: (() => void) | null = null;
@@ -62,6 +78,11 @@ export class UnitLayer extends L.Layer {
     private readonly opts: UnitLayerOptions,
   ) {
     super();
+  }
+
+  /** Plates drawn and units folded into "+N" (tests, benchmark). */
+  drawnCount(): { plates: number; more: number } {
+    return { plates: this.drawn.length, more: this.folded };
   }
 
   /** Where the unit is drawn now (container pixels and the position drawn), null when not on screen. */
@@ -171,28 +192,31 @@ export class UnitLayer extends L.Layer {
       resized = true;
     }
     const bounds = map.getBounds().pad(0.1);
-    const items: Array<{ d: DrawnUnit; look: PlateLook; heading: number | null; label: string | null }> = [];
+    const items: Item[] = [];
     const highlight = this.opts.highlight ?? '';
     const occurrence = this.opts.occurrence ?? '';
     const labelAll = this.opts.labelFromZoom !== undefined && map.getZoom() >= this.opts.labelFromZoom;
     let key = `${size.x}x${size.y}|${highlight}|${occurrence}|${labelAll}`;
     this.store.forEach((u) => {
-      if (!u.position || !bounds.contains([u.position.lat, u.position.lon])) return;
-      const pt = map.latLngToContainerPoint([u.position.lat, u.position.lon]);
+      // A unit that never reported is shown at its base, greyed (stale).
+      const at = u.position ?? u.homeBase;
+      if (!bounds.contains([at.lat, at.lon])) return;
+      const pt = map.latLngToContainerPoint([at.lat, at.lon]);
       const l = this.opts.look(u);
-      const look: PlateLook = { ...l, status: u.status, stale: u.stale, h: this.opts.height };
+      const stale = u.stale || !u.position;
+      const look: PlateLook = { ...l, status: u.status, stale, h: this.opts.height };
       const s = plateSize(look);
       const x = Math.round(pt.x);
       const y = Math.round(pt.y);
-      const heading = u.position.headingDeg === null || u.stale ? null : Math.round(u.position.headingDeg / 10) * 10;
+      const heading = !u.position || u.position.headingDeg === null || stale ? null : Math.round(u.position.headingDeg / 10) * 10;
       const label = labelAll || u.id === highlight || (occurrence !== '' && u.occurrence?.id === occurrence) ? u.callsign : null;
       const py = y - this.opts.lift - s.h / 2;
-      items.push({ d: { id: u.id, x, y, px: x, py, w: s.w, h: s.h, lat: u.position.lat, lon: u.position.lon }, look, heading, label });
-      key += `|${u.id},${x},${y},${u.status},${u.stale ? 1 : 0},${heading ?? '-'},${l.letter}${l.abbr},${label ?? ''}`;
+      items.push({ d: { id: u.id, x, y, px: x, py, w: s.w, h: s.h, lat: at.lat, lon: at.lon }, look, heading, label, stem: true, rank: STACK_RANK[u.status], callsign: u.callsign });
+      key += `|${u.id},${x},${y},${u.status},${stale ? 1 : 0},${heading ?? '-'},${l.letter}${l.abbr},${label ?? ''}`;
     });
-    // Stale under the rest, the selected one on top.
-    items.sort((a, b) => Number(b.look.stale) - Number(a.look.stale) || Number(a.d.id === highlight) - Number(b.d.id === highlight));
-    this.drawn = items.map((i) => i.d);
+    const { shown, overflow } = this.stack(items, highlight);
+    this.drawn = shown.map((i) => i.d);
+    this.folded = overflow.reduce((n, o) => n + o.count, 0);
     if (!resized && key === this.key) return;
     this.key = key;
     const ctx = this.canvas.getContext('2d');
@@ -200,8 +224,9 @@ export class UnitLayer extends L.Layer {
     this.paints++;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, size.x, size.y);
-    for (const { d, look, heading, label } of items) {
-      this.pin(ctx, d, look, heading);
+    for (const { d, look, heading, stem } of shown) this.pin(ctx, d, look, heading, stem);
+    for (const o of overflow) this.more(ctx, o.x, o.y, o.count);
+    for (const { d, look, label } of shown) {
       const half = Math.max(d.w, d.h) / 2 + 2;
       this.sprites.stamp(ctx, `u|${look.letter}|${look.letterColor}|${look.abbr}|${look.status}|${look.stale ? 1 : 0}|${look.h}`, half, d.px, d.py, (c) => drawPlate(c, look));
       if (d.id === highlight) {
@@ -215,20 +240,97 @@ export class UnitLayer extends L.Layer {
     }
   }
 
+  /**
+   * Units at (about) the same place — a base, a scene — stack their plates in one column over the place,
+   * the selected and busy ones lowest; beyond MAX_STACK the column ends with "+N".
+   */
+  private stack(items: Item[], highlight: string): { shown: Item[]; overflow: Array<{ x: number; y: number; count: number }> } {
+    // A unit joins the column of one anchored less than a plate's width across and a plate's height up or down from it
+    // (a grid of such cells and their neighbours: linear in the number of units).
+    const cw = this.opts.height * 2.4;
+    const ch = this.opts.height * 1.2;
+    const cells = new Map<string, Item[][]>();
+    const groups: Item[][] = [];
+    for (const it of items) {
+      const cx = Math.floor(it.d.x / cw);
+      const cy = Math.floor(it.d.y / ch);
+      let joined: Item[] | undefined;
+      for (let i = -1; i <= 1 && !joined; i++) {
+        for (let j = -1; j <= 1 && !joined; j++) {
+          joined = cells.get(`${cx + i}:${cy + j}`)?.find((g) => Math.abs(g[0].d.x - it.d.x) < cw && Math.abs(g[0].d.y - it.d.y) < ch);
+        }
+      }
+      if (joined) {
+        joined.push(it);
+        continue;
+      }
+      const g = [it];
+      groups.push(g);
+      const k = `${cx}:${cy}`;
+      cells.set(k, [...(cells.get(k) ?? []), g]);
+    }
+    const shown: Item[] = [];
+    const overflow: Array<{ x: number; y: number; count: number }> = [];
+    const step = this.opts.height + 3;
+    for (const g of groups) {
+      const anchor = g[0].d;
+      g.sort(
+        (a, b) =>
+          Number(b.d.id === highlight) - Number(a.d.id === highlight) ||
+          Number(a.look.stale) - Number(b.look.stale) ||
+          a.rank - b.rank ||
+          a.callsign.localeCompare(b.callsign, 'pt', { numeric: true }),
+      );
+      const base = anchor;
+      const keep = g.length > MAX_STACK ? MAX_STACK - 1 : g.length;
+      g.slice(0, keep).forEach((it, i) => {
+        it.d.px = base.x;
+        it.d.py = base.py - i * step;
+        it.stem = i === 0;
+        shown.push(it);
+      });
+      if (g.length > keep) overflow.push({ x: base.x, y: base.py - keep * step, count: g.length - keep });
+    }
+    // Stale under the rest, the selected one on top.
+    shown.sort((a, b) => Number(b.look.stale) - Number(a.look.stale) || Number(a.d.id === highlight) - Number(b.d.id === highlight));
+    return { shown, overflow };
+  }
+
+  /** "+N" at the top of a full column. */
+  private more(ctx: CanvasRenderingContext2D, x: number, y: number, count: number): void {
+    const h = this.opts.height;
+    const text = `+${count}`;
+    const w = Math.round(h * 0.5 + text.length * h * 0.55);
+    ctx.beginPath();
+    ctx.roundRect(x - w / 2, y - h / 2, w, h, Math.max(2, h / 5));
+    ctx.fillStyle = '#0b1118';
+    ctx.fill();
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = '#c9d1d9';
+    ctx.stroke();
+    ctx.font = `800 ${Math.round(h * 0.66)}px system-ui, sans-serif`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = '#ffffff';
+    ctx.fillText(text, x, y + 1);
+  }
+
   /** The exact position: a stem from the plate down to a dot (in the status colour), with the heading arrow on the dot. */
-  private pin(ctx: CanvasRenderingContext2D, d: DrawnUnit, look: PlateLook, heading: number | null): void {
+  private pin(ctx: CanvasRenderingContext2D, d: DrawnUnit, look: PlateLook, heading: number | null, stem: boolean): void {
     const fill = look.stale ? UNIT_STALE_STYLE.fill : UNIT_STATUS_STYLE[look.status].fill;
     const r = Math.max(3, d.h * 0.24);
     ctx.globalAlpha = look.stale ? 0.7 : 1;
-    ctx.beginPath();
-    ctx.moveTo(d.px, d.py + d.h / 2);
-    ctx.lineTo(d.x, d.y - r);
-    ctx.lineWidth = 2;
-    ctx.strokeStyle = '#0b1118';
-    ctx.stroke();
-    ctx.lineWidth = 1;
-    ctx.strokeStyle = fill;
-    ctx.stroke();
+    if (stem) {
+      ctx.beginPath();
+      ctx.moveTo(d.px, d.py + d.h / 2);
+      ctx.lineTo(d.x, d.y - r);
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = '#0b1118';
+      ctx.stroke();
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = fill;
+      ctx.stroke();
+    }
     if (heading !== null) this.arrow(ctx, d.x, d.y, r, d.h, heading);
     ctx.beginPath();
     ctx.arc(d.x, d.y, r, 0, Math.PI * 2);

@@ -8,6 +8,7 @@ import { useLive, useNow, useStoreRevision } from '../live/live-context';
 import { CityMap } from '../map/city-map';
 import type { ConsoleConfig } from '../map/console-config';
 import { UnitDetailPanel } from '../units/unit-detail';
+import { UnitForm } from '../units/unit-form';
 import { UnitsPanel } from '../units/units-panel';
 import { IntakeForm } from './intake-form';
 import { LevelControls } from './level-controls';
@@ -15,7 +16,8 @@ import { OccurrenceDetailPanel } from './occurrence-detail';
 import { OccurrenceList } from './occurrence-list';
 
 type Tab = 'intake' | 'triage' | 'occurrences' | 'units' | 'levels';
-const TABS: Tab[] = ['intake', 'triage', 'occurrences', 'units', 'levels'];
+// Units between the queue and the occurrences: arrows and End still reach the others where they were.
+const TABS: Tab[] = ['intake', 'triage', 'units', 'occurrences', 'levels'];
 const LIST_LIMIT = 200;
 
 /** The operator workstation: intake, triage queue, occurrences, detail and operational levels, beside the map. */
@@ -30,7 +32,8 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
   const [selected, setSelectedOccurrence] = useState<string | null>(null);
   const [selectedUnit, setSelectedUnitState] = useState<string | null>(null);
   /** Which detail the right column shows: the last one opened. */
-  const [focus, setFocus] = useState<'occurrence' | 'unit'>('occurrence');
+  const [focus, setFocus] = useState<'occurrence' | 'unit' | 'new-unit'>('occurrence');
+  const admin = role === 'ADMIN';
   const [trail, setTrail] = useState<UnitTrail | null>(null);
   const setSelected = useCallback((id: string | null) => {
     setSelectedOccurrence(id);
@@ -88,7 +91,7 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
               <OccurrenceList items={open} now={now} selected={selected} onSelect={setSelected} empty={t('none')} testId="occurrence-list" />
             </>
           ) : null}
-          {tab === 'units' ? <UnitsPanel units={units} selected={selectedUnit} onSelect={setSelectedUnit} /> : null}
+          {tab === 'units' ? <UnitsPanel units={units} selected={selectedUnit} onSelect={setSelectedUnit} onNew={admin ? () => setFocus('new-unit') : undefined} /> : null}
           {tab === 'levels' ? <LevelControls api={api} canEdit={supervisor} /> : null}
         </div>
       </section>
@@ -110,9 +113,22 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
           trail={trail}
         />
       </section>
-      {focus === 'unit' && selectedUnit ? (
+      {focus === 'new-unit' ? (
         <section className="ws-detail">
-          <UnitDetailPanel key={selectedUnit} api={api} id={selectedUnit} onClose={() => setSelectedUnit(null)} onSelectOccurrence={setSelected} onTrail={setTrail} />
+          <div className="detail">
+            <UnitForm
+              api={api}
+              onCancel={() => setFocus('occurrence')}
+              onDone={(u) => {
+                units.put(u);
+                setSelectedUnit(u.id);
+              }}
+            />
+          </div>
+        </section>
+      ) : focus === 'unit' && selectedUnit ? (
+        <section className="ws-detail">
+          <UnitDetailPanel key={selectedUnit} api={api} id={selectedUnit} onClose={() => setSelectedUnit(null)} onSelectOccurrence={setSelected} onTrail={setTrail} canManage={admin} />
         </section>
       ) : selected ? (
         <section className="ws-detail">

@@ -38,7 +38,7 @@ describe('OccurrenceUnits', () => {
     const first = within(list).getAllByRole('listitem')[0];
     expect(first).toHaveTextContent('VUCI 01');
     expect(first).toHaveTextContent('850 m');
-    expect(first).toHaveTextContent('ETA 1 min');
+    expect(first).toHaveTextContent('chegada em 1 min');
     expect(screen.getByText('Nenhum meio atribuído')).toBeInTheDocument();
 
     // Kinds of the occurrence's departments only (Fire and Police here, no sweeper).
@@ -78,7 +78,7 @@ describe('OccurrenceUnits', () => {
     expect(rows[0]).toHaveTextContent('VUCI 03');
     expect(rows[0]).toHaveTextContent('A caminho');
     expect(rows[0]).toHaveTextContent('1,9 km');
-    expect(rows[0]).toHaveTextContent('ETA 3 min');
+    expect(rows[0]).toHaveTextContent('chegada em 3 min');
     expect(within(rows[0]).getByTestId('on-scene-proposed')).toHaveTextContent('Chegada detetada');
     expect(rows[1]).toHaveTextContent('ocorrência resolvida');
     expect(within(rows[1]).queryByRole('button')).toBeNull();

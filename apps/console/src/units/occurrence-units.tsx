@@ -194,6 +194,7 @@ export function OccurrenceUnits({
               </select>
             </label>
           </div>
+          {proposals === null ? <p className="muted">{t('loading')}</p> : null}
           {proposals && proposals.length === 0 ? <p className="muted">{t('noProposals')}</p> : null}
           <ol className="proposals" data-testid="unit-proposals">
             {(proposals ?? []).map((p, i) => (

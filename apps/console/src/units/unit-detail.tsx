@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/i18n';
 import { useLive, useStoreRevision } from '../live/live-context';
 import { formatDistance, formatEta, getTrail, getUnit, setAvailability } from './units-api';
 import { StaleBadge, UnitStatusBadge } from './unit-badges';
+import { UnitForm } from './unit-form';
 import { unitPayload } from './unit-store';
 
 /**
@@ -21,6 +22,8 @@ export function UnitDetailPanel({
   onSelectOccurrence,
   onTrail,
   canChangeAvailability = true,
+  canManage = false,
+  showTrail = true,
 }: {
   api: ApiClient;
   id: string;
@@ -28,6 +31,10 @@ export function UnitDetailPanel({
   onSelectOccurrence?: (id: string) => void;
   onTrail: (trail: UnitTrail | null) => void;
   canChangeAvailability?: boolean;
+  /** ADMIN, or the department's supervisor: edit and retire. */
+  canManage?: boolean;
+  /** False where there is no map (the department view). */
+  showTrail?: boolean;
 }): ReactNode {
   const { t, label, time, lang } = useI18n();
   const { units, onEvent } = useLive();
@@ -38,6 +45,8 @@ export function UnitDetailPanel({
   const [busy, setBusy] = useState(false);
   const [reason, setReason] = useState('');
   const [askReason, setAskReason] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [retiring, setRetiring] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -101,6 +110,20 @@ export function UnitDetailPanel({
     }
   };
 
+  const retire = async (): Promise<void> => {
+    setBusy(true);
+    try {
+      await api.request<void>('DELETE', `/units/${id}`);
+      units.remove(id);
+      push(`${t('unitRetired')}: ${d?.callsign ?? ''}`, 'success');
+      onClose();
+    } catch (e) {
+      push(`${t('error')}: ${describeError(e)}`, 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+
   if (!d) return <aside className="detail" aria-busy="true">{t('loading')}</aside>;
   const u = { ...d, ...(live ? { status: live.status, position: live.position, stale: live.stale, occurrence: live.occurrence, unavailableReason: live.unavailableReason, version: live.version } : {}) };
   const p = u.position;
@@ -155,9 +178,21 @@ export function UnitDetailPanel({
         ) : null}
       </dl>
       <div className="detail__actions">
-        <button type="button" className="btn" onClick={() => void toggleTrail()} aria-pressed={trail !== null} data-testid="unit-trail-toggle">
-          {trail ? t('hideTrail') : t('showTrail')}
-        </button>
+        {showTrail ? (
+          <button type="button" className="btn" onClick={() => void toggleTrail()} aria-pressed={trail !== null} data-testid="unit-trail-toggle">
+            {trail ? t('hideTrail') : t('showTrail')}
+          </button>
+        ) : null}
+        {canManage && !editing ? (
+          <button type="button" className="btn" onClick={() => setEditing(true)}>
+            {t('edit')}
+          </button>
+        ) : null}
+        {canManage && !retiring && (u.status === 'AVAILABLE' || u.status === 'UNAVAILABLE') ? (
+          <button type="button" className="btn btn--ghost" onClick={() => setRetiring(true)}>
+            {t('retireUnit')}
+          </button>
+        ) : null}
         {canChangeAvailability && u.status === 'UNAVAILABLE' ? (
           <button type="button" className="btn" disabled={busy} onClick={() => void availability(true)}>
             {t('setAvailable')}
@@ -169,6 +204,31 @@ export function UnitDetailPanel({
           </button>
         ) : null}
       </div>
+      {retiring ? (
+        <div className="confirm" role="group" aria-label={t('retireUnit')}>
+          <p>{t('confirmRetire')} {u.callsign}?</p>
+          <div className="detail__actions">
+            <button type="button" className="btn btn--danger" disabled={busy} onClick={() => void retire()}>
+              {t('retireUnit').replace('…', '')}
+            </button>
+            <button type="button" className="btn btn--ghost" onClick={() => setRetiring(false)}>
+              {t('back')}
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {editing ? (
+        <UnitForm
+          api={api}
+          unit={d}
+          onCancel={() => setEditing(false)}
+          onDone={(saved) => {
+            units.put(saved);
+            setEditing(false);
+            void load();
+          }}
+        />
+      ) : null}
       {trail ? (
         <p className="muted" data-testid="unit-trail-info">
           {trail.points.length ? `${t('trail')}: ${trail.points.length} ${t('trailPoints')} · ${time(trail.points[0].at)}–${time(trail.points[trail.points.length - 1].at)}` : t('noTrail')}

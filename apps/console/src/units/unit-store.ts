@@ -26,8 +26,6 @@ export function unitPayload(e: LiveOccurrenceEvent): UnitEventPayload | null {
 export class UnitStore {
   private readonly units = new Map<string, UnitView>();
   private readonly listeners = new Set<() => void>();
-  /** Units whose position came over the feed since the snapshot (their staleness is the console's to judge). */
-  private readonly heard = new Set<string>();
   private scheduled = false;
   private revision = 0;
   loaded = false;
@@ -79,7 +77,6 @@ export class UnitStore {
       next.set(u.id, merged);
     }
     this.units.clear();
-    this.heard.clear();
     for (const [id, u] of next) this.units.set(id, u);
     this.loaded = true;
     this.changed();
@@ -94,6 +91,11 @@ export class UnitStore {
     this.changed();
   }
 
+  /** A unit retired by this console. */
+  remove(id: string): void {
+    if (this.units.delete(id)) this.changed();
+  }
+
   /** Live positions: a fix moves its unit only when newer than the one shown. */
   applyPositions(p: LiveUnitPositions): number {
     let moved = 0;
@@ -103,7 +105,6 @@ export class UnitStore {
       if (u.position && Date.parse(u.position.at) >= Date.parse(fix.at)) continue;
       const position: UnitPosition = { lat: fix.lat, lon: fix.lon, at: fix.at, speedKmh: fix.speedKmh ?? null, headingDeg: fix.headingDeg ?? null };
       this.units.set(unitId, { ...u, position, stale: false });
-      this.heard.add(unitId);
       moved++;
     }
     if (moved) this.changed();
@@ -132,14 +133,13 @@ export class UnitStore {
   }
 
   /**
-   * Re-judges staleness as of `now` for units heard on the feed (the API judged the others at the
-   * snapshot); returns whether anything changed.
+   * Re-judges staleness as of `now` (the API judged it at the snapshot): a unit whose last fix is older
+   * than the stale time goes grey, one heard again is not; a unit that never reported stays stale.
    */
   refreshStale(now: number): boolean {
     let changed = false;
-    for (const id of this.heard) {
-      const u = this.units.get(id);
-      if (!u?.position) continue;
+    for (const [id, u] of this.units) {
+      if (!u.position) continue;
       const stale = now - Date.parse(u.position.at) > this.staleAfterMs;
       if (stale !== u.stale) {
         this.units.set(id, { ...u, stale });

@@ -7,6 +7,7 @@ import { StaleBadge, UnitStatusBadge } from './unit-badges';
 import type { UnitStore } from './unit-store';
 
 export const UNIT_DEPARTMENTS: Department[] = ['FIRE', 'POLICE', 'CIVIL_PROTECTION', 'MOBILITY', 'ENVIRONMENT'];
+const LIST_RENDER_MS = 1000;
 const STATUS_ORDER: Record<UnitStatus, number> = { ON_SCENE: 0, DISPATCHED: 1, AVAILABLE: 2, UNAVAILABLE: 3 };
 
 /** Units by department, then the busy ones first, then callsign. */
@@ -23,9 +24,23 @@ export function sortUnits(units: UnitView[]): UnitView[] {
  * The fleet as a keyboard-operable list (each row a button), filtered by department and status.
  * With `department` the list is that department's only (the department view) and has no department filter.
  */
-export function UnitsPanel({ units, selected, onSelect, department }: { units: UnitStore; selected: string | null; onSelect?: (id: string) => void; department?: Department }): ReactNode {
+export function UnitsPanel({
+  units,
+  selected,
+  onSelect,
+  department,
+  onNew,
+}: {
+  units: UnitStore;
+  selected: string | null;
+  onSelect?: (id: string) => void;
+  department?: Department;
+  /** Unit managers: opens the new unit's form. */
+  onNew?: () => void;
+}): ReactNode {
   const { t, label, time } = useI18n();
-  const revision = useStoreRevision(units);
+  // Positions arrive every second or so per unit: the list (last fix times) follows at most once a second.
+  const revision = useStoreRevision(units, LIST_RENDER_MS);
   const [dep, setDep] = useState<Department | ''>('');
   const [status, setStatus] = useState<UnitStatus | ''>('');
   const list = useMemo(() => {
@@ -62,9 +77,16 @@ export function UnitsPanel({ units, selected, onSelect, department }: { units: U
           </select>
         </label>
       </div>
-      <p className="muted units-panel__count">
-        {list.length} {t('unitsShown')}
-      </p>
+      <div className="units-panel__count">
+        <span className="muted">
+          {list.length} {t('unitsShown')}
+        </span>
+        {onNew ? (
+          <button type="button" className="btn btn--small" onClick={onNew}>
+            {t('newUnit')}…
+          </button>
+        ) : null}
+      </div>
       {list.length === 0 ? <p className="empty">{t('noUnits')}</p> : null}
       <ul className="ulist" data-testid="units-list">
         {list.map((u) => (

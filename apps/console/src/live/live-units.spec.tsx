@@ -1,0 +1,63 @@
+import { render, waitFor } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import type { UnitView } from '@cgi/shared';
+import type { ApiClient } from '../api/api-client';
+import { syncSchedule, unit } from '../testing/fixtures';
+import { UnitStore } from '../units/unit-store';
+import { LiveProvider } from './live-context';
+import type { LiveSocket } from './live-feed';
+import { OccurrenceStore } from './occurrence-store';
+
+/** The server's side of the socket, played by the test. */
+function fakeSocket() {
+  const handlers = new Map<string, Array<(...a: unknown[]) => void>>();
+  const socket = {
+    connected: false,
+    on(ev: string, fn: (...a: unknown[]) => void) {
+      handlers.set(ev, [...(handlers.get(ev) ?? []), fn]);
+      return socket;
+    },
+    emit(ev: string, ...a: unknown[]) {
+      handlers.get(ev)?.forEach((fn) => fn(...a));
+    },
+    timeout: () => socket,
+    emitWithAck: async (_ev: string, req: { after: string }) => ({ ok: true, replayed: 0, reload: false, position: req.after }),
+    removeAllListeners: () => handlers.clear(),
+    disconnect: () => socket,
+    connect: () => socket,
+  };
+  return socket;
+}
+
+describe('LiveProvider and the fleet', () => {
+  it('reads GET /units at every connection, and again (once) for a unit it does not know', async () => {
+    const known = unit();
+    const added = unit({ callsign: 'VUCI 09' });
+    let fleet: UnitView[] = [known];
+    const get = vi.fn(async (path: string) => (path === '/units' ? fleet : { items: [], nextCursor: null }));
+    const api = { get, post: vi.fn() } as unknown as ApiClient;
+    const socket = fakeSocket();
+    const units = new UnitStore(syncSchedule);
+    render(
+      <LiveProvider api={api} token={() => 't'} store={new OccurrenceStore(syncSchedule)} units={units} connect={() => socket as unknown as LiveSocket}>
+        <span />
+      </LiveProvider>,
+    );
+    const unitReads = (): number => get.mock.calls.filter((c) => c[0] === '/units').length;
+    socket.connected = true;
+    socket.emit('connect');
+    await waitFor(() => expect(units.get(known.id)).toBeDefined());
+    expect(unitReads()).toBe(1);
+
+    // A fix of a unit added since: the fleet is read again and the fix's unit appears.
+    fleet = [known, added];
+    socket.emit('units:positions', { positions: [{ unitId: added.id, lat: 41.15, lon: -8.61, at: '2026-11-27T10:30:00.000Z', speedKmh: 10, headingDeg: 0 }] });
+    await waitFor(() => expect(units.get(added.id)).toBeDefined());
+    expect(unitReads()).toBe(2);
+
+    // A reconnection reads it again (positions sent meanwhile are not replayed).
+    socket.emit('disconnect', 'transport close');
+    socket.emit('connect');
+    await waitFor(() => expect(unitReads()).toBe(3));
+  });
+});
