@@ -235,6 +235,8 @@ test('the nearest engine is proposed, assigned, driven to the fire on the map an
     await operator.getByText('Nearest available units').waitFor();
     await operator.locator('[data-testid=unit-proposals] > li').first().waitFor();
     await operator.screenshot({ path: shot('10-operator-units-panel-en') });
+    // The toasts shown in Portuguese have gone (they keep the language they were raised in).
+    await phone.waitForSelector('.toast', { state: 'detached', timeout: 10_000 });
     await phone.selectOption('select[aria-label="Idioma"]', 'en');
     await phone.locator('[data-testid=department-units] summary').click();
     await phone.screenshot({ path: shot('11-phone-units-en'), fullPage: true });

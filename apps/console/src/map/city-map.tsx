@@ -39,6 +39,8 @@ export interface CityMapProps {
   units?: UnitStore;
   onSelectUnit?: (id: string) => void;
   unitHighlight?: string | null;
+  /** Units labelled with their callsign besides the usual ones (the proposals of the open occurrence). */
+  labelledUnits?: string[];
   /** A unit's trail, drawn as a line (oldest to newest). */
   trail?: UnitTrail | null;
 }
@@ -59,7 +61,7 @@ const PORTO_BOUNDS = L.latLngBounds([41.1383, -8.6913], [41.1859, -8.5526]);
  * tile server at all; the raster base map is configuration. Occurrences are one canvas layer.
  */
 export function CityMap(props: CityMapProps): ReactNode {
-  const { config, store, parishes, levels, variant, onSelect, onPick, picked, highlight, label, units, onSelectUnit, unitHighlight, trail } = props;
+  const { config, store, parishes, levels, variant, onSelect, onPick, picked, highlight, label, units, onSelectUnit, unitHighlight, trail, labelledUnits } = props;
   const { lang } = useI18n();
   const langRef = useRef(lang);
   langRef.current = lang;
@@ -143,6 +145,10 @@ export function CityMap(props: CityMapProps): ReactNode {
   useEffect(() => {
     unitLayer.current?.relook(unitLook(lang));
   }, [lang]);
+
+  useEffect(() => {
+    unitLayer.current?.setLabelled(labelledUnits ?? []);
+  }, [labelledUnits]);
 
   useEffect(() => {
     unitLayer.current?.setHighlight(unitHighlight ?? null);

@@ -67,6 +67,7 @@ export class UnitLayer extends L.Layer {
   private sprites = new SpriteCache(1);
   private drawn: DrawnUnit[] = [];
   private folded = 0;
+  private labelled = new Set<string>();
   private key = '';
   private hidden = false;
   private unsubscribe: (() => void) | null = null;
@@ -92,6 +93,12 @@ export class UnitLayer extends L.Layer {
 
   setHighlight(id: string | null): void {
     this.opts.highlight = id;
+    this.requestDraw();
+  }
+
+  /** Labels these units too (the proposals of the open occurrence). */
+  setLabelled(ids: string[]): void {
+    this.labelled = new Set(ids);
     this.requestDraw();
   }
 
@@ -209,7 +216,7 @@ export class UnitLayer extends L.Layer {
       const x = Math.round(pt.x);
       const y = Math.round(pt.y);
       const heading = !u.position || u.position.headingDeg === null || stale ? null : Math.round(u.position.headingDeg / 10) * 10;
-      const label = labelAll || u.id === highlight || (occurrence !== '' && u.occurrence?.id === occurrence) ? u.callsign : null;
+      const label = labelAll || u.id === highlight || this.labelled.has(u.id) || (occurrence !== '' && u.occurrence?.id === occurrence) ? u.callsign : null;
       const py = y - this.opts.lift - s.h / 2;
       items.push({ d: { id: u.id, x, y, px: x, py, w: s.w, h: s.h, lat: at.lat, lon: at.lon }, look, heading, label, stem: true, rank: STACK_RANK[u.status], callsign: u.callsign });
       key += `|${u.id},${x},${y},${u.status},${stale ? 1 : 0},${heading ?? '-'},${l.letter}${l.abbr},${label ?? ''}`;

@@ -23,6 +23,7 @@ export function OccurrenceDetailPanel({
   onClose,
   onSelect,
   onSelectUnit,
+  onProposals,
 }: {
   api: ApiClient;
   id: string;
@@ -30,6 +31,7 @@ export function OccurrenceDetailPanel({
   onClose: () => void;
   onSelect: (id: string) => void;
   onSelectUnit?: (id: string) => void;
+  onProposals?: (unitIds: string[]) => void;
 }): ReactNode {
   const { t, label, category, time } = useI18n();
   const { store, onEvent } = useLive();
@@ -109,7 +111,7 @@ export function OccurrenceDetailPanel({
       </div>
       {showsReportPublication(d, role) ? <ReportPublicationPanel api={api} occurrence={d} /> : null}
 
-      <OccurrenceUnits api={api} occurrence={d} assignments={d.units ?? []} reload={load} onSelectUnit={onSelectUnit} />
+      <OccurrenceUnits api={api} occurrence={d} assignments={d.units ?? []} reload={load} onSelectUnit={onSelectUnit} onProposals={onProposals} />
 
       <section>
         <h3>{t('assignments')}</h3>

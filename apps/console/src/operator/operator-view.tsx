@@ -35,6 +35,7 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
   const [focus, setFocus] = useState<'occurrence' | 'unit' | 'new-unit'>('occurrence');
   const admin = role === 'ADMIN';
   const [trail, setTrail] = useState<UnitTrail | null>(null);
+  const [proposed, setProposed] = useState<string[]>([]);
   const setSelected = useCallback((id: string | null) => {
     setSelectedOccurrence(id);
     setFocus('occurrence');
@@ -110,6 +111,7 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
           units={units}
           onSelectUnit={tab === 'intake' ? undefined : setSelectedUnit}
           unitHighlight={selectedUnit}
+          labelledUnits={proposed}
           trail={trail}
         />
       </section>
@@ -132,7 +134,7 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
         </section>
       ) : selected ? (
         <section className="ws-detail">
-          <OccurrenceDetailPanel key={selected} api={api} id={selected} role={role} onClose={() => setSelected(null)} onSelect={setSelected} onSelectUnit={setSelectedUnit} />
+          <OccurrenceDetailPanel key={selected} api={api} id={selected} role={role} onClose={() => setSelected(null)} onSelect={setSelected} onSelectUnit={setSelectedUnit} onProposals={setProposed} />
         </section>
       ) : null}
     </main>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { DEFAULT_UNIT_RULES } from '@cgi/domain';
-import type { Department, OccurrenceStatus, OccurrenceView, UnitAssignmentView, UnitProposal } from '@cgi/shared';
+import type { Department, OccurrenceStatus, OccurrenceView, UnitAssignmentView, UnitProposal, UnitView } from '@cgi/shared';
 import type { ApiClient } from '../api/api-client';
 import { describeError } from '../common/describe-error';
 import { useToasts } from '../common/toasts';
@@ -17,10 +17,15 @@ const PROPOSALS = 3;
 /** Other occurrences' unit events change who is nearest: proposals are read again, at most this often. */
 const PROPOSAL_RELOAD_MS = 1000;
 
-/** The kinds of the catalogue the occurrence's active departments (or one department) may send. */
-export function kindsFor(o: OccurrenceView, department?: Department): string[] {
-  const deps = new Set(o.assignments.filter((a) => a.state !== 'RELEASED').map((a) => a.department));
-  return DEFAULT_UNIT_RULES.kinds.filter((k) => k.departments.some((d) => deps.has(d) && (!department || d === department))).map((k) => k.code);
+/**
+ * The kinds the occurrence's active departments (or one department) may send: the catalogue's as seeded, and any
+ * other kind their units have (a rule set may have added kinds since).
+ */
+export function kindsFor(o: OccurrenceView, department?: Department, fleet: Iterable<UnitView> = []): string[] {
+  const deps = new Set(o.assignments.filter((a) => a.state !== 'RELEASED' && (!department || a.department === department)).map((a) => a.department));
+  const kinds = DEFAULT_UNIT_RULES.kinds.filter((k) => k.departments.some((d) => deps.has(d))).map((k) => k.code);
+  for (const u of fleet) if (deps.has(u.department) && !kinds.includes(u.kind)) kinds.push(u.kind);
+  return kinds;
 }
 
 /**
@@ -36,6 +41,7 @@ export function OccurrenceUnits({
   department,
   onSelectUnit,
   canAssign = true,
+  onProposals,
 }: {
   api: ApiClient;
   occurrence: OccurrenceView;
@@ -44,6 +50,8 @@ export function OccurrenceUnits({
   department?: Department;
   onSelectUnit?: (id: string) => void;
   canAssign?: boolean;
+  /** Told the proposed units (the map labels them). */
+  onProposals?: (unitIds: string[]) => void;
 }): ReactNode {
   const { t, label, time, lang } = useI18n();
   const { units, onEvent } = useLive();
@@ -55,7 +63,7 @@ export function OccurrenceUnits({
   const [kind, setKind] = useState('');
   const [proposals, setProposals] = useState<UnitProposal[] | null>(null);
   const assignable = canAssign && UNIT_ASSIGNABLE.includes(o.status);
-  const kinds = kindsFor(o, department);
+  const kinds = kindsFor(o, department, units.list());
 
   const loadProposals = useCallback(async () => {
     if (!assignable) return;
@@ -69,6 +77,8 @@ export function OccurrenceUnits({
   useEffect(() => {
     void loadProposals();
   }, [loadProposals, assignments]);
+  useEffect(() => onProposals?.((proposals ?? []).map((p) => p.unit.id)), [proposals, onProposals]);
+  useEffect(() => () => onProposals?.([]), [onProposals]);
 
   // Any unit event may change who is nearest and available (another operator's assignment elsewhere).
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
