@@ -1,17 +1,28 @@
 /**
  * npm run simulate -- [--scenario day|storm] [--rate N per hour] [--minutes M] [--speed S]
  *                     [--base-url http://localhost:3000] [--seed N]
+ *                     [--no-fleet] [--assign P1,P2|P1,P2,P3|none] [--http-departments ENVIRONMENT,…|none]
  *
  * Drives the running stack like a real day (or a storm, journey 4): operator intake, citizen
  * reports through Open311 (with duplicates), sensor alarms from the Urban Platform, operators
  * triaging, department agents acknowledging, going on scene and resolving after realistic
  * delays — and some never acknowledging, so escalations happen. Logins come from the demo
  * credentials `npm start` wrote (var/demo-credentials.txt).
+ *
+ * The fleet (fleet.ts): every unit reports a fix every 5 s — over MQTT as the AVL gateway (broker
+ * credentials from var/mosquitto/credentials.env), the `--http-departments` ones (default
+ * ENVIRONMENT: a contractor's fleet platform) in HTTP batches with an API key of scope
+ * `units:positions`. Dispatched units drive to their occurrence at their kind's speed (× --speed),
+ * released ones drive back to base; free ones idle at base, or patrol near it. An operator assigns
+ * the nearest proposed unit to each new occurrence of the --assign priorities (default P1,P2; P1:
+ * two units), the unit's department confirms it on scene when the geofence proposes it, and the
+ * lead resolves later (--assign none: only units assigned from the console move).
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Department, OccurrenceSource, OccurrenceView, Page } from '@cgi/shared';
+import { DEPARTMENTS, PRIORITIES, type Department, type OccurrenceSource, type OccurrenceView, type Page, type Priority } from '@cgi/shared';
+import { Fleet } from './fleet';
 import { sendWithRetry } from './retry';
 import { between, interArrivalMs, rng, SCENARIOS, weighted, type Scenario } from './scenario';
 
@@ -28,6 +39,10 @@ const MINUTES = Number(arg('minutes') ?? '10');
 const SPEED = Number(arg('speed') ?? '1');
 const BASE = (arg('base-url') ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
 const random = rng(Number(arg('seed') ?? Date.now() % 1_000_000));
+const FLEET = !process.argv.includes('--no-fleet');
+const ASSIGN = new Set((arg('assign') ?? 'P1,P2').split(',').filter((p): p is Priority => (PRIORITIES as readonly string[]).includes(p)));
+const HTTP_DEPARTMENTS = new Set((arg('http-departments') ?? 'ENVIRONMENT').split(',').filter((d): d is Department => (DEPARTMENTS as readonly string[]).includes(d)));
+let fleet: Fleet | null = null;
 
 interface Address { street: string; lat: number; lon: number; parish: string }
 const addresses: Address[] = readFileSync(join(ROOT, 'data/porto/addresses.csv'), 'utf8').trim().split('\n').slice(1).map((l) => {
@@ -55,7 +70,7 @@ function credentials(): Map<string, string> {
   return map;
 }
 
-async function call<T>(method: string, path: string, auth: Record<string, string>, body?: unknown): Promise<{ status: number; json: T }> {
+async function call<T>(method: string, path: string, auth: Record<string, string>, body?: unknown, renewed = false): Promise<{ status: number; json: T }> {
   const init = {
     method,
     headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -66,13 +81,40 @@ async function call<T>(method: string, path: string, auth: Record<string, string
   const { response: r, attempts } = repeatable ? await sendWithRetry(() => fetch(`${BASE}${path}`, init)) : { response: await fetch(`${BASE}${path}`, init), attempts: 1 };
   stats.retried503 += attempts - 1;
   const text = await r.text();
+  // Access tokens last 15 min: a user's expired token is renewed by logging in again, once per call.
+  const session = auth.authorization ? sessions.get(auth.authorization) : undefined;
+  if (r.status === 401 && session && !renewed) {
+    const fresh = await session.renew();
+    return call<T>(method, path, { ...auth, authorization: fresh }, body, true);
+  }
   return { status: r.status, json: (text ? JSON.parse(text) : null) as T };
 }
 
+/** Logged-in users by their current Authorization header: how to renew it. */
+const sessions = new Map<string, { renew: () => Promise<string> }>();
+
 async function login(username: string, password: string): Promise<Record<string, string>> {
-  const r = await call<{ accessToken: string }>('POST', '/api/v1/auth/login', {}, { username, password });
-  if (r.status !== 200) throw new Error(`login ${username}: ${r.status}`);
-  return { authorization: `Bearer ${r.json.accessToken}` };
+  const token = async (): Promise<string> => {
+    const r = await call<{ accessToken: string }>('POST', '/api/v1/auth/login', {}, { username, password });
+    if (r.status !== 200) throw new Error(`login ${username}: ${r.status}`);
+    return `Bearer ${r.json.accessToken}`;
+  };
+  const auth = { authorization: await token() };
+  let renewing: Promise<string> | null = null;
+  const session = {
+    // Concurrent 401s share one login; the auth object everyone holds gets the new header.
+    renew: (): Promise<string> => (renewing ??= token().then((h) => {
+      auth.authorization = h;
+      sessions.set(h, session);
+      renewing = null;
+      return h;
+    }, (e: unknown) => {
+      renewing = null;
+      throw e;
+    })),
+  };
+  sessions.set(auth.authorization, session);
+  return auth;
 }
 
 function pickAddress(): Address {
@@ -145,9 +187,11 @@ async function triageLoop(op: Record<string, string>): Promise<void> {
         const t = await call('POST', `/api/v1/occurrences/${o.id}/triage`, op, {});
         if (t.status !== 200) return fail('triage', t.status);
       }
-      const d = await call('POST', `/api/v1/occurrences/${o.id}/dispatch`, op, {});
-      if (d.status === 200) stats.triaged++;
-      else fail('dispatch', d.status);
+      const d = await call<OccurrenceView>('POST', `/api/v1/occurrences/${o.id}/dispatch`, op, {});
+      if (d.status === 200) {
+        stats.triaged++;
+        fleet?.dispatched(d.json);
+      } else fail('dispatch', d.status);
     });
   }
 }
@@ -166,23 +210,40 @@ async function agentLoop(dept: Department, auth: Record<string, string>): Promis
     const isLead = o.lead === dept;
     later(between(scenario.delays.acknowledge, random()), async () => {
       const a = await call('POST', `/api/v1/occurrences/${o.id}/acknowledge`, auth, {});
+      // Its unit, confirmed on scene first, took the department on scene with it: nothing to acknowledge.
+      if (a.status === 409 && fleet?.drives(o.id)) return;
       if (a.status !== 200) return fail('acknowledge', a.status);
       stats.acknowledged++;
       if (!isLead) return;
-      later(between(scenario.delays.onScene, random()), async () => {
-        const s = await call('POST', `/api/v1/occurrences/${o.id}/on-scene`, auth, {});
-        if (s.status !== 200) return fail('on scene', s.status);
-        stats.onScene++;
-        later(between(scenario.delays.resolve, random()), async () => {
-          const v = await call('POST', `/api/v1/occurrences/${o.id}/resolve`, auth, {
-            note: 'Resolvido no local (simulação).', publicNote: 'A situação foi resolvida. Obrigado pela participação.',
-          });
-          if (v.status === 200) stats.resolved++;
-          else fail('resolve', v.status);
-        });
-      });
+      // Its units go on scene with the department when they arrive (the fleet confirms them).
+      if (fleet?.drives(o.id)) return void waitingForUnits.add(o.id);
+      goOnSceneThenResolve(o.id, auth);
     });
   }
+}
+
+const waitingForUnits = new Set<string>();
+
+function goOnSceneThenResolve(id: string, auth: Record<string, string>): void {
+  later(between(scenario.delays.onScene, random()), async () => {
+    const s = await call('POST', `/api/v1/occurrences/${id}/on-scene`, auth, {});
+    if (s.status !== 200) return fail('on scene', s.status);
+    stats.onScene++;
+    resolveLater(id, auth);
+  });
+}
+
+const resolving = new Set<string>();
+function resolveLater(id: string, auth: Record<string, string>): void {
+  if (resolving.has(id)) return;
+  resolving.add(id);
+  later(between(scenario.delays.resolve, random()), async () => {
+    const v = await call('POST', `/api/v1/occurrences/${id}/resolve`, auth, {
+      note: 'Resolvido no local (simulação).', publicNote: 'A situação foi resolvida. Obrigado pela participação.',
+    });
+    if (v.status === 200) stats.resolved++;
+    else fail('resolve', v.status);
+  });
 }
 
 async function main(): Promise<void> {
@@ -205,6 +266,30 @@ async function main(): Promise<void> {
   const catalogue = await call<{ categories: Array<{ code: string; citizenFacing: boolean }> }>('GET', '/api/v1/reference/categories', op);
   for (const c of catalogue.json.categories) if (c.citizenFacing) citizenFacing.add(c.code);
   const keys = { gabinete: await key(`Gabinete do Munícipe (simulação ${new Date().toISOString()})`), sensors: await key(`Plataforma Urbana (simulação ${new Date().toISOString()})`) };
+  if (FLEET) {
+    const f = new Fleet({
+      root: ROOT, call, operator: op, admin, agents: agentAuth, random, speed: SPEED, assignPriorities: ASSIGN, httpDepartments: HTTP_DEPARTMENTS, later, fail,
+      onScene: (o) => {
+        // The first unit confirmed took the department on scene with it; the lead resolves later.
+        if (resolving.has(o.id)) return;
+        stats.onScene++;
+        waitingForUnits.delete(o.id);
+        const lead = agentAuth.get(o.lead as Department);
+        if (lead) resolveLater(o.id, lead);
+      },
+      unassigned: (o) => {
+        const lead = agentAuth.get(o.lead as Department);
+        // The lead already acknowledged and waited for units that will not come: it goes itself.
+        if (lead && waitingForUnits.delete(o.id)) goOnSceneThenResolve(o.id, lead);
+      },
+    });
+    try {
+      console.log(`Fleet: ${await f.start()}${ASSIGN.size ? `; the operator assigns the nearest unit to new ${[...ASSIGN].join('/')} occurrences` : ''}.`);
+      fleet = f;
+    } catch (e) {
+      console.log(`Fleet: not driven (${e instanceof Error ? e.message : String(e)}).`);
+    }
+  }
 
   console.log(`Simulating a ${scenario.name}: ${scenario.ratePerHour} occurrences/hour for ${MINUTES} min against ${BASE} (delays ×1/${SPEED}).`);
   const started = Date.now();
@@ -216,7 +301,9 @@ async function main(): Promise<void> {
       const t = Math.round((Date.now() - started) / 1000);
       const c = stats.created;
       const errs = [...stats.errors.values()].reduce((a, b) => a + b, 0);
-      process.stdout.write(`\r t=${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}  created ${c.OPERATOR + c.CITIZEN + c.SENSOR} (operator ${c.OPERATOR}, citizen ${c.CITIZEN}, sensor ${c.SENSOR})  triaged ${stats.triaged}  acknowledged ${stats.acknowledged}  resolved ${stats.resolved}  left unacknowledged ${stats.ignored}  errors ${errs}   `);
+      const l = fleet?.legs();
+      const units = l && fleet ? `  units: en route ${l.TO_SCENE}, on scene ${l.ON_SCENE}, returning ${l.TO_BASE}, patrolling ${l.PATROL}; fixes ${fleet.stats.mqtt + fleet.stats.http}` : '';
+      process.stdout.write(`\r t=${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}  created ${c.OPERATOR + c.CITIZEN + c.SENSOR} (operator ${c.OPERATOR}, citizen ${c.CITIZEN}, sensor ${c.SENSOR})  triaged ${stats.triaged}  acknowledged ${stats.acknowledged}  resolved ${stats.resolved}  left unacknowledged ${stats.ignored}${units}  errors ${errs}   `);
     }, 1000),
   ];
   while (Date.now() < end) {
@@ -225,6 +312,7 @@ async function main(): Promise<void> {
     void arrive(op, keys).catch((e: unknown) => fail('arrival', String(e)));
   }
   timers.forEach(clearInterval);
+  await fleet?.stop();
   const esc = await call<Page<OccurrenceView>>('GET', '/api/v1/occurrences?limit=500', op);
   const escalated = esc.json.items.filter((o) => o.escalationLevel !== 'L0').length;
   const c = stats.created;
@@ -236,6 +324,10 @@ async function main(): Promise<void> {
   console.log(`  never acknowledged    ${stats.ignored} assignments (escalation material)`);
   console.log(`  retried after a 503   ${stats.retried503} (intake at capacity; nothing was stored)`);
   console.log(`  escalated now         ${escalated} of the latest ${esc.json.items.length} occurrences`);
+  if (fleet) {
+    const f = fleet.stats;
+    console.log(`  fleet                 ${fleet.size} units over ${f.transport}: ${f.mqtt} fixes over MQTT, ${f.http} over HTTP (${f.rejected} refused); ${f.assigned} units assigned, ${f.confirmed} confirmed on scene`);
+  }
   console.log(`  errors                ${stats.errors.size === 0 ? 'none' : [...stats.errors].map(([k, v]) => `${k} ×${v}`).join(', ')}`);
   process.exit(0);
 }
