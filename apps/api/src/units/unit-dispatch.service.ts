@@ -3,18 +3,18 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { rankProposals, unitEtaSeconds } from '@cgi/domain';
 import type { Department, FieldError, OccurrenceStatus, UnitAssignmentView, UnitProposal } from '@cgi/shared';
-import { actorLabel, type Actor } from '../auth/actor';
+import { actorLabel, isDepartmentRole, type Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
 import { isUniqueViolation } from '../database/pg-errors';
 import { appendEvents, type NewEvent } from '../events/event-log.sql';
 import { OccurrenceCommandsService } from '../occurrences/occurrence-commands.service';
 import { assertVisible } from '../occurrences/occurrence-access';
-import { RuleSetService } from '../rules/rule-set.service';
+import { RuleSetService, type LoadedRuleSet } from '../rules/rule-set.service';
 import type { AssignUnitsDto, ProposalsQuery } from './dto/unit.dto';
 import { visibleUnitDepartments } from './unit-access';
 import { UnitReleaseWriter } from './unit-release.writer';
 import { ASSIGNMENT_SELECT, UNIT_COLUMNS, toAssignmentView, toUnitView, unitEventPayload, type AssignmentRow, type UnitRow } from './unit.sql';
-import { transition, UnitsService } from './units.service';
+import { transition, viewOptionsOf } from './units.service';
 
 /** Occurrence statuses in which units may be sent. */
 const ASSIGNABLE: readonly OccurrenceStatus[] = ['DISPATCHED', 'ACKNOWLEDGED', 'ON_SCENE'];
@@ -35,7 +35,6 @@ export class UnitDispatchService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly rules: RuleSetService,
-    private readonly units: UnitsService,
     private readonly releases: UnitReleaseWriter,
     private readonly commands: OccurrenceCommandsService,
   ) {}
@@ -46,28 +45,38 @@ export class UnitDispatchService {
    */
   async proposals(occurrenceId: string, actor: Actor, q: ProposalsQuery): Promise<UnitProposal[]> {
     const m = this.ds.manager;
-    await assertVisible(m, actor, occurrenceId);
-    const [target]: Array<{ lat: number; lon: number }> = await m.query(
-      `SELECT ST_Y(location::geometry) AS lat, ST_X(location::geometry) AS lon FROM occurrences WHERE id = $1`, [occurrenceId],
+    // The occurrence's point and its active departments in one round trip (this is on every open detail).
+    const [target]: Array<{ lat: number; lon: number; departments: Department[] }> = await m.query(
+      `SELECT ST_Y(o.location::geometry) AS lat, ST_X(o.location::geometry) AS lon,
+              array(SELECT a.department FROM occurrence_assignments a
+                     WHERE a.occurrence_id = o.id AND a.state <> 'RELEASED' ORDER BY a.department) AS departments
+         FROM occurrences o WHERE o.id = $1`,
+      [occurrenceId],
     );
-    if (!target) throw new DomainException('NOT_FOUND', 'Occurrence not found');
-    const departments = this.scoped(actor, await this.activeDepartments(m, occurrenceId));
+    // As assertVisible: a department role sees only occurrences its department is (still) on.
+    if (!target || (isDepartmentRole(actor) && !target.departments.includes(actor.department!))) {
+      throw new DomainException('NOT_FOUND', 'Occurrence not found');
+    }
+    const departments = this.scoped(actor, target.departments);
     if (departments.length === 0) return [];
     const limit = q.limit ?? 3;
-    const rows: Array<UnitRow & { distance_m: number }> = await m.query(
-      `SELECT ${UNIT_COLUMNS}, ST_Distance(coalesce(u.position, u.home_base), t.location, false) AS distance_m
-         FROM (SELECT location FROM occurrences WHERE id = $1) t
-         CROSS JOIN units u LEFT JOIN occurrences o ON o.id = u.occurrence_id
-        WHERE u.status = 'AVAILABLE' AND u.retired_at IS NULL AND u.department = ANY($2::text[])
-          AND ($3::text IS NULL OR u.kind = $3)
-        ORDER BY coalesce(u.position, u.home_base) <-> t.location, u.code
-        LIMIT $4`,
-      [occurrenceId, departments, q.kind ?? null, limit],
-    );
-    const [opts, { document }] = await Promise.all([this.units.viewOptions(actor, m), this.rules.active(m)]);
+    const [rows, { document }]: [Array<UnitRow & { distance_m: number }>, LoadedRuleSet] = await Promise.all([
+      m.query(
+        `SELECT ${UNIT_COLUMNS}, ST_Distance(coalesce(u.position, u.home_base), t.location, false) AS distance_m
+           FROM (SELECT location FROM occurrences WHERE id = $1) t
+           CROSS JOIN units u LEFT JOIN occurrences o ON o.id = u.occurrence_id
+          WHERE u.status = 'AVAILABLE' AND u.retired_at IS NULL AND u.department = ANY($2::text[])
+            AND ($3::text IS NULL OR u.kind = $3)
+          ORDER BY coalesce(u.position, u.home_base) <-> t.location, u.code
+          LIMIT $4`,
+        [occurrenceId, departments, q.kind ?? null, limit],
+      ),
+      this.rules.active(m),
+    ]);
+    const opts = viewOptionsOf(actor, document);
     const ranked = rankProposals(
       rows.map((r) => ({ ...r, distanceMeters: r.distance_m, at: { lat: r.lat ?? r.base_lat, lon: r.lon ?? r.base_lon } })),
-      target,
+      { lat: target.lat, lon: target.lon },
       document.units,
       { kind: q.kind, limit },
     );

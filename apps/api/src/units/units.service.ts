@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { checkUnitKind, distanceMeters, IllegalUnitTransitionError, nextUnitStatus } from '@cgi/domain';
-import type { Department, FieldError, UnitDetail, UnitStatus, UnitView } from '@cgi/shared';
+import type { Department, FieldError, RuleSetDocument, UnitDetail, UnitStatus, UnitView } from '@cgi/shared';
 import { actorLabel, type Actor } from '../auth/actor';
 import { Env } from '../config/env';
 import { DomainException } from '../common/domain.exception';
@@ -32,7 +32,7 @@ export class UnitsService {
   /** How views are built for `actor` now (staleness from the rule set in force). */
   async viewOptions(actor: Actor, m: EntityManager = this.ds.manager): Promise<ViewOptions> {
     const { document } = await this.rules.active(m);
-    return { now: new Date(), staleAfterMinutes: document.units.staleAfterMinutes, crew: mayReadCrew(actor) };
+    return viewOptionsOf(actor, document);
   }
 
   async list(q: ListUnitsQuery, actor: Actor): Promise<UnitView[]> {
@@ -204,4 +204,9 @@ export function transition(unit: Pick<UnitRow, 'status' | 'version'>, command: P
     }
     throw err;
   }
+}
+
+/** How views are built for `actor` now, under the rule set `document`. */
+export function viewOptionsOf(actor: Actor, document: RuleSetDocument): ViewOptions {
+  return { now: new Date(), staleAfterMinutes: document.units.staleAfterMinutes, crew: mayReadCrew(actor) };
 }

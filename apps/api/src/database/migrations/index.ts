@@ -7,6 +7,7 @@ import { ReportPublication1764340000000 } from './1764340000000-report-publicati
 import { SupportEscalation1764350000000 } from './1764350000000-support-escalation';
 import { Units1764360000000 } from './1764360000000-units';
 import { UnitPositions1764361000000 } from './1764361000000-unit-positions';
+import { UnitsHotPositionUpdates1764362000000 } from './1764362000000-units-hot-position-updates';
 
 /** Every migration, in order. Add new ones at the end (one line each). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   SupportEscalation1764350000000,
   Units1764360000000,
   UnitPositions1764361000000,
+  UnitsHotPositionUpdates1764362000000,
 ];
