@@ -226,11 +226,12 @@ export class UnitLayer extends L.Layer {
       items.push({ d: { id: u.id, x, y, px: x, py, w: s.w, h: s.h, lat: at.lat, lon: at.lon }, look, heading, label, stem: true, rank: STACK_RANK[u.status], callsign: u.callsign });
       key += `|${u.id},${x},${y},${u.status},${stale ? 1 : 0},${heading ?? '-'},${l.letter}${l.abbr},${label ?? ''}`;
     });
+    // Nothing moved, nothing changed: the columns and the canvas stay as they are.
+    if (!resized && key === this.key) return;
+    this.key = key;
     const { shown, overflow } = this.stack(items, highlight);
     this.drawn = shown.map((i) => i.d);
     this.folded = overflow.reduce((n, o) => n + o.count, 0);
-    if (!resized && key === this.key) return;
-    this.key = key;
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
     this.paints++;
