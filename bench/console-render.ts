@@ -297,7 +297,6 @@ void (async () => {
       let pageT0 = 0;
       if (PROFILE) {
         await cdp.send('Profiler.enable');
-        await cdp.send('Profiler.setSamplingInterval', { interval: 200 } as never);
         await cdp.send('Profiler.start');
         pageT0 = await page.evaluate(() => performance.now());
       }

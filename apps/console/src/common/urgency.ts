@@ -80,8 +80,13 @@ function keyed(o: OccurrenceView, department?: Department | null): Keyed {
   return { o, level: LEVEL_RANK[o.escalationLevel], priority: PRIORITY_RANK[o.priority], due: nextDeadlineMs(o, department) };
 }
 
+/** ISO 8601 instants of one format sort as text (no collator needed). */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function compareKeyed(a: Keyed, b: Keyed): number {
-  return b.level - a.level || a.priority - b.priority || a.due - b.due || a.o.createdAt.localeCompare(b.o.createdAt);
+  return b.level - a.level || a.priority - b.priority || a.due - b.due || byText(a.o.createdAt, b.o.createdAt);
 }
 
 /**

@@ -4,8 +4,11 @@ import type { UnitStore } from '../units/unit-store';
 import { SpriteCache } from './marker-sprites';
 import { drawPlate, plateSize, UNIT_STALE_STYLE, UNIT_STATUS_STYLE, type PlateLook } from './unit-style';
 
-/** Redraws caused by live positions at most this often (the server sends at most one fix per unit per second). */
-const REFRESH_MS = 100;
+/**
+ * Redraws caused by live positions at most this often (the server sends at most one fix per unit per second, an
+ * AVL box one every few seconds): with 1,000 units moving every redraw repaints the full-screen canvas.
+ */
+const REFRESH_MS = 250;
 const MAX_CANVAS_PIXELS = 3840 * 2160;
 /** Plates in one column at most (the last place says "+N" when there are more). */
 const MAX_STACK = 6;
