@@ -25,6 +25,8 @@ const UNITS = 1000;
 /** `--profile`: a CPU profile of the page during each run, its top functions by self time printed. */
 const PROFILE = process.argv.includes('--profile');
 const ONLY_UNITS = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'units';
+/** `--only 1080p`: just the 1080p run without units, printed (for profiling the base videowall). */
+const ONLY_BASE = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === '1080p';
 const FIX_INTERVAL_S = 5;
 
 /** The AVL integration: every unit's fix every 5 s, sent as batches every 100 ms (200/s for 1,000 units). */
@@ -66,6 +68,8 @@ function startFleet(baseUrl: string, key: string, units: BenchUnit[]): { stop: (
 interface PageResult {
   firstRenderMs: number;
   frames: number[];
+  /** Frames over 50 ms: [start, end] in the page's performance.now() (for --profile). */
+  longFrames: Array<[number, number]>;
   applied: number;
   heapBefore: number;
   heapAfter: number;
@@ -137,10 +141,12 @@ async function measure(page: Page): Promise<PageResult> {
       const firstRenderMs = shown() ? mapDrawnMs : Number.NaN;
       // 100 updates/s for `seconds`, frame times sampled by requestAnimationFrame.
       const frames: number[] = [];
+      const longFrames: Array<[number, number]> = [];
       let last = performance.now();
       let running = true;
       const sample = (t: number): void => {
         frames.push(t - last);
+        if (t - last > 50 && frames.length > 1) longFrames.push([last, t]);
         last = t;
         if (running) requestAnimationFrame(sample);
       };
@@ -168,7 +174,7 @@ async function measure(page: Page): Promise<PageResult> {
       });
       running = false;
       return {
-        firstRenderMs, frames: frames.slice(1), applied, heapBefore, heapAfter: heap(), draws: layer.draws - drawsStart,
+        firstRenderMs, frames: frames.slice(1), longFrames, applied, heapBefore, heapAfter: heap(), draws: layer.draws - drawsStart,
         unitPaints: (w.__cgiMap.units?.paints ?? 0) - unitPaintsStart, units: w.__cgiLive.units?.size ?? 0,
       };
     },
@@ -187,9 +193,41 @@ async function chromiumCpuSeconds(cdp: unknown): Promise<number> {
 }
 
 interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+  startTime: number;
   samples: number[];
   timeDeltas: number[];
+}
+/** For each long frame, the functions with the most self time in it and the app function nearest the top of their stacks. */
+function printLongFrames(profile: CpuProfile, pageT0: number, long: Array<[number, number]>): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (id: number): string => {
+    const f = byId.get(id)?.callFrame;
+    return f ? `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}` : '?';
+  };
+  /** The outermost frame of the page's own bundle on the stack (what started the work). */
+  const root = (id: number): string => {
+    let best = id;
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) if (byId.get(cur)?.callFrame.url.includes('/assets/')) best = cur;
+    return name(best);
+  };
+  let t = 0;
+  const times = profile.timeDeltas.map((d) => (t += d) / 1000 + pageT0);
+  for (const [a, b] of long) {
+    const self = new Map<string, number>();
+    const roots = new Map<string, number>();
+    profile.samples.forEach((id, i) => {
+      if (times[i] < a || times[i] > b) return;
+      const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+      self.set(name(id), (self.get(name(id)) ?? 0) + dt);
+      const r = root(id);
+      roots.set(r, (roots.get(r) ?? 0) + dt);
+    });
+    const top = (m: Map<string, number>): string => [...m].sort((x, y) => y[1] - x[1]).slice(0, 6).map(([k, ms]) => `${ms.toFixed(0)} ms ${k}`).join('; ');
+    console.log(`  long frame ${(b - a).toFixed(0)} ms at ${(a - pageT0).toFixed(0)} ms: self ${top(self)}\n      from ${top(roots)}`);
+  }
 }
 /** The 15 functions with the most self time in a CPU profile. */
 function printProfile(label: string, profile: CpuProfile): void {
@@ -227,6 +265,7 @@ void (async () => {
       [`1920×1080, ${UNITS.toLocaleString('en')} units moving`, 1920, 1080, true],
     ] as const) {
       if (ONLY_UNITS && !withUnits) continue;
+      if (ONLY_BASE && (withUnits || width !== 1920)) continue;
       if (withUnits && fleet.length === 0) {
         // Stored before the page loads: the console reads the units over REST, then follows them live.
         fleet = await seedUnits(stack.databaseUrl, UNITS);
@@ -255,12 +294,18 @@ void (async () => {
       const cpu0 = await chromiumCpuSeconds(browserCdp);
       const wall0 = Date.now();
       const sender = withUnits ? startFleet(stack.baseUrl, avlKey, fleet) : null;
+      let pageT0 = 0;
       if (PROFILE) {
         await cdp.send('Profiler.enable');
         await cdp.send('Profiler.start');
+        pageT0 = await page.evaluate(() => performance.now());
       }
       const r = await measure(page);
-      if (PROFILE) printProfile(label, ((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile);
+      if (PROFILE) {
+        const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+        printProfile(label, profile);
+        printLongFrames(profile, pageT0, r.longFrames);
+      }
       const wall = (Date.now() - wall0) / 1000;
       const fixes = await sender?.stop();
       if (fixes) {
@@ -284,8 +329,8 @@ void (async () => {
     await close();
     await stack.stop();
   }
-  if (ONLY_UNITS) {
-    console.log('--only units: docs/benchmarks.md not written');
+  if (ONLY_UNITS || ONLY_BASE) {
+    console.log('--only: docs/benchmarks.md not written');
     return;
   }
   writeSection(

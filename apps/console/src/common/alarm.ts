@@ -26,6 +26,17 @@ function tone(frequency: number, start: number, duration: number, gain = 0.25): 
 }
 
 export const sounds = {
+  /**
+   * Makes the audio context ahead, when the browser is idle: creating one takes a few hundred
+   * milliseconds of the main thread (the audio device is opened), which at the moment of an alarm
+   * would freeze the screen that has to show it.
+   */
+  prepare(): void {
+    const make = (): void => void audio();
+    if (typeof window === 'undefined' || typeof window.AudioContext !== 'function') return;
+    if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(make, { timeout: 5000 });
+    else setTimeout(make, 1000);
+  },
   /** Two-tone alarm, three times (escalation L2 and above). */
   alarm(): void {
     for (let i = 0; i < 3; i++) {

@@ -24,6 +24,28 @@ export function nextDeadline(o: OccurrenceView, department?: Department | null):
   return pick('RESOLVE', a.resolveDueAt);
 }
 
+/**
+ * The next deadline as epoch milliseconds (+Infinity when none runs), worked out once per occurrence
+ * version: views are never changed in place (a live update brings a new object), so the videowall's
+ * every-second tick over 10,000 open occurrences reads a number instead of parsing dates again.
+ */
+const dueCache = new WeakMap<OccurrenceView, Map<string, number>>();
+export function nextDeadlineMs(o: OccurrenceView, department?: Department | null): number {
+  let byDepartment = dueCache.get(o);
+  if (!byDepartment) {
+    byDepartment = new Map();
+    dueCache.set(o, byDepartment);
+  }
+  const k = department ?? '';
+  let due = byDepartment.get(k);
+  if (due === undefined) {
+    const d = nextDeadline(o, department);
+    due = d ? Date.parse(d.dueAt) : Number.POSITIVE_INFINITY;
+    byDepartment.set(k, due);
+  }
+  return due;
+}
+
 const LEVEL_RANK: Record<EscalationLevel, number> = { L0: 0, L1: 1, L2: 2, L3: 3 };
 const ROLE_RANK: Record<AssignmentRole, number> = { LEAD: 0, COORDINATOR: 1, SUPPORT: 2 };
 
@@ -55,12 +77,16 @@ interface Keyed {
 }
 
 function keyed(o: OccurrenceView, department?: Department | null): Keyed {
-  const d = nextDeadline(o, department);
-  return { o, level: LEVEL_RANK[o.escalationLevel], priority: PRIORITY_RANK[o.priority], due: d ? Date.parse(d.dueAt) : Number.POSITIVE_INFINITY };
+  return { o, level: LEVEL_RANK[o.escalationLevel], priority: PRIORITY_RANK[o.priority], due: nextDeadlineMs(o, department) };
+}
+
+/** ISO 8601 instants of one format sort as text (no collator needed). */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function compareKeyed(a: Keyed, b: Keyed): number {
-  return b.level - a.level || a.priority - b.priority || a.due - b.due || a.o.createdAt.localeCompare(b.o.createdAt);
+  return b.level - a.level || a.priority - b.priority || a.due - b.due || byText(a.o.createdAt, b.o.createdAt);
 }
 
 /**

@@ -40,6 +40,7 @@ export function DepartmentView({ api, department, role }: { api: ApiClient; depa
     );
   }, [store, revision, department]);
 
+  useEffect(() => sounds.prepare(), []);
   useEffect(
     () =>
       store.onArrival((o) => {

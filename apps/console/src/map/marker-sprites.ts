@@ -3,6 +3,8 @@ import { ESCALATION_COLOR, PRIORITY_STYLE, drawShape } from './marker-style';
 
 const MAX_SPRITES = 2000;
 const SPRITE_BUDGET = 60;
+/** …and at most this many milliseconds of sprite making per paint (a software canvas makes them slowly). */
+const SPRITE_MS = 3;
 
 /**
  * Markers pre-rendered once on small offscreen canvases and stamped with drawImage: a frame costs
@@ -93,7 +95,7 @@ export class SpriteCache {
       c.stroke();
     };
     const key = `c|${priority}|${label}|${cr}|${r}`;
-    if (this.sprites.has(key) || this.budget-- > 0) {
+    if (this.sprites.has(key) || this.mayMake()) {
       this.stamp(ctx, key, cr + line, x, y, (c) => {
         disc(c);
         c.fillStyle = '#ffffff';
@@ -113,9 +115,21 @@ export class SpriteCache {
   /** Called before each paint: how many new cluster sprites it may make. */
   beginPaint(): void {
     this.budget = SPRITE_BUDGET;
+    this.until = now() + SPRITE_MS;
+  }
+
+  /** True while this paint may still make a new (optional) sprite: within its count and time budgets. */
+  mayMake(): boolean {
+    return this.budget-- > 0 && now() < this.until;
+  }
+
+  /** True when the sprite `key` is made already. */
+  has(key: string): boolean {
+    return this.sprites.has(key);
   }
 
   private budget = SPRITE_BUDGET;
+  private until = Number.POSITIVE_INFINITY;
 
   /** The escalation level written beside the marker (the colour is not the only signal). */
   levelLabel(ctx: CanvasRenderingContext2D, level: EscalationLevel, x: number, y: number, r: number): void {
@@ -144,4 +158,8 @@ export class SpriteCache {
       c.stroke();
     });
   }
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }

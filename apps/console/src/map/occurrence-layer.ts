@@ -14,8 +14,11 @@ const PRIORITIES: Priority[] = ['P1', 'P1', 'P2', 'P3', 'P4'];
 const LEVELS: EscalationLevel[] = ['L0', 'L1', 'L2', 'L3'];
 /** Cluster index rebuilds (membership or place changed) at most this often, longer when a rebuild is slow. */
 const REBUILD_MS = 400;
-/** Redraws caused by live updates (priority, escalation) at most this often: 10 Hz is plenty for the eye. */
-const REFRESH_MS = 100;
+/**
+ * Redraws caused by live updates (priority, escalation) at most this often: 4 Hz is plenty for the eye, and
+ * with 100 updates/s every redraw repaints both full-screen canvases (a software canvas rasterises them on the main thread).
+ */
+const REFRESH_MS = 250;
 /** Canvas pixel budget (a 4K screen at ratio 1): beyond it the ratio drops instead of the frame rate. */
 const MAX_CANVAS_PIXELS = 3840 * 2160;
 

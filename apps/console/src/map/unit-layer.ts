@@ -4,13 +4,21 @@ import type { UnitStore } from '../units/unit-store';
 import { SpriteCache } from './marker-sprites';
 import { drawPlate, plateSize, UNIT_STALE_STYLE, UNIT_STATUS_STYLE, type PlateLook } from './unit-style';
 
-/** Redraws caused by live positions at most this often (the server sends at most one fix per unit per second). */
-const REFRESH_MS = 100;
+/**
+ * Redraws caused by live positions at most this often (the server sends at most one fix per unit per second, an
+ * AVL box one every few seconds): with 1,000 units moving every redraw repaints the full-screen canvas.
+ */
+const REFRESH_MS = 250;
 const MAX_CANVAS_PIXELS = 3840 * 2160;
 /** Plates in one column at most (the last place says "+N" when there are more). */
 const MAX_STACK = 6;
 /** Busy units lowest in a column (nearest the place). */
 const STACK_RANK: Record<UnitStatus, number> = { ON_SCENE: 0, DISPATCHED: 1, AVAILABLE: 2, UNAVAILABLE: 3 };
+/**
+ * Callsigns in a column, in Portuguese order with numbers compared as numbers. One collator for all:
+ * `localeCompare('pt', options)` builds an ICU collator at every call (most of a repaint's time with 1,000 units).
+ */
+const CALLSIGN_ORDER = new Intl.Collator('pt', { numeric: true });
 
 interface Item {
   d: DrawnUnit;
@@ -221,17 +229,20 @@ export class UnitLayer extends L.Layer {
       items.push({ d: { id: u.id, x, y, px: x, py, w: s.w, h: s.h, lat: at.lat, lon: at.lon }, look, heading, label, stem: true, rank: STACK_RANK[u.status], callsign: u.callsign });
       key += `|${u.id},${x},${y},${u.status},${stale ? 1 : 0},${heading ?? '-'},${l.letter}${l.abbr},${label ?? ''}`;
     });
+    // Nothing moved, nothing changed: the columns and the canvas stay as they are.
+    if (!resized && key === this.key) return;
+    this.key = key;
     const { shown, overflow } = this.stack(items, highlight);
     this.drawn = shown.map((i) => i.d);
     this.folded = overflow.reduce((n, o) => n + o.count, 0);
-    if (!resized && key === this.key) return;
-    this.key = key;
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
     this.paints++;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, size.x, size.y);
-    for (const { d, look, heading, stem } of shown) this.pin(ctx, d, look, heading, stem);
+    this.sprites.beginPaint();
+    this.stems(ctx, shown);
+    for (const { d, look, heading } of shown) this.pin(ctx, d, look, heading);
     for (const o of overflow) this.more(ctx, o.x, o.y, o.count);
     for (const { d, look, label } of shown) {
       const half = Math.max(d.w, d.h) / 2 + 2;
@@ -274,7 +285,9 @@ export class UnitLayer extends L.Layer {
       const g = [it];
       groups.push(g);
       const k = `${cx}:${cy}`;
-      cells.set(k, [...(cells.get(k) ?? []), g]);
+      const cell = cells.get(k);
+      if (cell) cell.push(g);
+      else cells.set(k, [g]);
     }
     const shown: Item[] = [];
     const overflow: Array<{ x: number; y: number; count: number }> = [];
@@ -286,7 +299,7 @@ export class UnitLayer extends L.Layer {
           Number(b.d.id === highlight) - Number(a.d.id === highlight) ||
           Number(a.look.stale) - Number(b.look.stale) ||
           a.rank - b.rank ||
-          a.callsign.localeCompare(b.callsign, 'pt', { numeric: true }),
+          CALLSIGN_ORDER.compare(a.callsign, b.callsign),
       );
       const base = anchor;
       const keep = g.length > MAX_STACK ? MAX_STACK - 1 : g.length;
@@ -322,15 +335,28 @@ export class UnitLayer extends L.Layer {
     ctx.fillText(text, x, y + 1);
   }
 
-  /** The exact position: a stem from the plate down to a dot (in the status colour), with the heading arrow on the dot. */
-  private pin(ctx: CanvasRenderingContext2D, d: DrawnUnit, look: PlateLook, heading: number | null, stem: boolean): void {
-    const fill = look.stale ? UNIT_STALE_STYLE.fill : UNIT_STATUS_STYLE[look.status].fill;
-    const r = Math.max(3, d.h * 0.24);
-    ctx.globalAlpha = look.stale ? 0.7 : 1;
-    if (stem) {
+  /**
+   * The stems from the lowest plate of each column down to its place: one path per colour (a dark
+   * casing, then the status colour), not two strokes per unit.
+   */
+  private stems(ctx: CanvasRenderingContext2D, shown: Item[]): void {
+    const byFill = new Map<string, Item[]>();
+    for (const it of shown) {
+      if (!it.stem) continue;
+      const fill = `${it.look.stale ? UNIT_STALE_STYLE.fill : UNIT_STATUS_STYLE[it.look.status].fill}|${it.look.stale ? 1 : 0}`;
+      const list = byFill.get(fill);
+      if (list) list.push(it);
+      else byFill.set(fill, [it]);
+    }
+    for (const [key, items] of byFill) {
+      const [fill, stale] = key.split('|');
+      ctx.globalAlpha = stale === '1' ? 0.7 : 1;
       ctx.beginPath();
-      ctx.moveTo(d.px, d.py + d.h / 2);
-      ctx.lineTo(d.x, d.y - r);
+      for (const { d } of items) {
+        const r = Math.max(3, d.h * 0.24);
+        ctx.moveTo(d.px, d.py + d.h / 2);
+        ctx.lineTo(d.x, d.y - r);
+      }
       ctx.lineWidth = 2;
       ctx.strokeStyle = '#0b1118';
       ctx.stroke();
@@ -338,15 +364,29 @@ export class UnitLayer extends L.Layer {
       ctx.strokeStyle = fill;
       ctx.stroke();
     }
-    if (heading !== null) this.arrow(ctx, d.x, d.y, r, d.h, heading);
-    ctx.beginPath();
-    ctx.arc(d.x, d.y, r, 0, Math.PI * 2);
-    ctx.fillStyle = fill;
-    ctx.fill();
-    ctx.lineWidth = 1.5;
-    ctx.strokeStyle = '#0b1118';
-    ctx.stroke();
     ctx.globalAlpha = 1;
+  }
+
+  /** The exact position: a dot (in the status colour) with the heading arrow on it, stamped from a sprite. */
+  private pin(ctx: CanvasRenderingContext2D, d: DrawnUnit, look: PlateLook, heading: number | null): void {
+    const fill = look.stale ? UNIT_STALE_STYLE.fill : UNIT_STATUS_STYLE[look.status].fill;
+    const r = Math.max(3, d.h * 0.24);
+    const paint = (c: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D, x: number, y: number): void => {
+      c.globalAlpha = look.stale ? 0.7 : 1;
+      if (heading !== null) this.arrow(c, x, y, r, d.h, heading);
+      c.beginPath();
+      c.arc(x, y, r, 0, Math.PI * 2);
+      c.fillStyle = fill;
+      c.fill();
+      c.lineWidth = 1.5;
+      c.strokeStyle = '#0b1118';
+      c.stroke();
+      c.globalAlpha = 1;
+    };
+    const key = `p|${fill}|${look.stale ? 1 : 0}|${heading ?? '-'}|${d.h}`;
+    // New sprites within the paint's budget; the others drawn as paths this time.
+    if (this.sprites.has(key) || this.sprites.mayMake()) this.sprites.stamp(ctx, key, Math.ceil(r + d.h * 0.8 + 3), d.x, d.y, (c) => paint(c, 0, 0));
+    else paint(ctx, d.x, d.y);
   }
 
   /** The callsign beside the plate, on a dark halo. */
@@ -365,7 +405,7 @@ export class UnitLayer extends L.Layer {
   }
 
   /** A white arrowhead from the position's dot, pointing where the unit is heading. */
-  private arrow(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, h: number, headingDeg: number): void {
+  private arrow(ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D, x: number, y: number, r: number, h: number, headingDeg: number): void {
     const a = ((headingDeg - 90) * Math.PI) / 180;
     const cos = Math.cos(a);
     const sin = Math.sin(a);

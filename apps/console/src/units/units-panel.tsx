@@ -10,13 +10,16 @@ export const UNIT_DEPARTMENTS: Department[] = ['FIRE', 'POLICE', 'CIVIL_PROTECTI
 const LIST_RENDER_MS = 1000;
 const STATUS_ORDER: Record<UnitStatus, number> = { ON_SCENE: 0, DISPATCHED: 1, AVAILABLE: 2, UNAVAILABLE: 3 };
 
+/** Callsigns in Portuguese order, numbers as numbers (one collator: localeCompare with options builds one per call). */
+export const CALLSIGN_ORDER = new Intl.Collator('pt', { numeric: true });
+
 /** Units by department, then the busy ones first, then callsign. */
 export function sortUnits(units: UnitView[]): UnitView[] {
   return [...units].sort(
     (a, b) =>
       UNIT_DEPARTMENTS.indexOf(a.department) - UNIT_DEPARTMENTS.indexOf(b.department) ||
       STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-      a.callsign.localeCompare(b.callsign, 'pt', { numeric: true }),
+      CALLSIGN_ORDER.compare(a.callsign, b.callsign),
   );
 }
 

@@ -1,5 +1,5 @@
 import { DEPARTMENTS, PRIORITIES, type Department, type OccurrenceView, type Priority } from '@cgi/shared';
-import { nextDeadline } from '../common/urgency';
+import { nextDeadlineMs } from '../common/urgency';
 
 export type OpenMatrix = Record<Department, Record<Priority | 'total', number>>;
 
@@ -21,6 +21,28 @@ function median(xs: number[]): number | null {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+interface Ack {
+  department: Department;
+  /** When it was acknowledged (epoch ms), and how long after the assignment. */
+  at: number;
+  ms: number;
+}
+/** Acknowledgements of an occurrence version, parsed once (views are never changed in place). */
+const ackCache = new WeakMap<OccurrenceView, Ack[]>();
+function acknowledgements(o: OccurrenceView): Ack[] {
+  let out = ackCache.get(o);
+  if (!out) {
+    out = [];
+    for (const a of o.assignments) {
+      if (!a.acknowledgedAt) continue;
+      const at = Date.parse(a.acknowledgedAt);
+      out.push({ department: a.department, at, ms: at - Date.parse(a.assignedAt) });
+    }
+    ackCache.set(o, out);
+  }
+  return out;
+}
+
 /** The videowall's KPI tiles, computed from the open occurrences and those that left today. */
 export function computeKpis(open: Iterable<OccurrenceView>, departed: Iterable<OccurrenceView>, now: number, since: number): Kpis {
   const byPriority = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>;
@@ -31,11 +53,7 @@ export function computeKpis(open: Iterable<OccurrenceView>, departed: Iterable<O
   let openTotal = 0;
   let slaBreaches = 0;
   const collectAcks = (o: OccurrenceView): void => {
-    for (const a of o.assignments) {
-      if (!a.acknowledgedAt) continue;
-      const at = Date.parse(a.acknowledgedAt);
-      if (at >= since) acks.get(a.department)?.push(at - Date.parse(a.assignedAt));
-    }
+    for (const a of acknowledgements(o)) if (a.at >= since) acks.get(a.department)?.push(a.ms);
   };
   for (const o of open) {
     openTotal++;
@@ -45,8 +63,7 @@ export function computeKpis(open: Iterable<OccurrenceView>, departed: Iterable<O
       byDepartment[a.department][o.priority]++;
       byDepartment[a.department].total++;
     }
-    const d = nextDeadline(o);
-    if (o.escalationLevel !== 'L0' || (d && Date.parse(d.dueAt) < now)) slaBreaches++;
+    if (o.escalationLevel !== 'L0' || nextDeadlineMs(o) < now) slaBreaches++;
     collectAcks(o);
   }
   for (const o of departed) collectAcks(o);
@@ -56,9 +73,16 @@ export function computeKpis(open: Iterable<OccurrenceView>, departed: Iterable<O
 
 /** Midnight today in Lisbon, as epoch milliseconds. */
 export function startOfTodayLisbon(now = Date.now()): number {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Lisbon', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+  const parts = lisbonClock()
     .formatToParts(new Date(now))
     .reduce<Record<string, string>>((acc, p) => ({ ...acc, [p.type]: p.value }), {});
   const elapsed = (Number(parts.hour) * 3600 + Number(parts.minute) * 60 + Number(parts.second)) * 1000 + (now % 1000);
   return now - elapsed;
+}
+
+/** One formatter for the videowall's every-second tick (building one with a time zone is the costly part). */
+let lisbon: Intl.DateTimeFormat | null = null;
+function lisbonClock(): Intl.DateTimeFormat {
+  lisbon ??= new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Lisbon', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  return lisbon;
 }

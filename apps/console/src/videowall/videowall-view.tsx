@@ -33,6 +33,7 @@ export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode 
   const mutedRef = useRef(muted);
   mutedRef.current = muted;
   const levelsSeen = useRef(new Map<string, number>());
+  useEffect(() => sounds.prepare(), []);
 
   const { kpis, urgent, fleet } = useMemo(() => {
     const open = store.list();
