@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { run } from './shell';
 import { ROOT } from './stack';
 
@@ -13,25 +14,13 @@ export interface Broker {
 
 const DIR = join(ROOT, 'var', 'mosquitto');
 
-function parseEnv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (!m) continue;
-    let v = m[2].trim();
-    if ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))) v = v.slice(1, -1);
-    out[m[1]] = v;
-  }
-  return out;
-}
-
 /** Starts the project's broker when it is not running (infra/mosquitto.sh is idempotent) and reads its credentials. */
 export async function projectBroker(): Promise<Broker> {
   const script = join(ROOT, 'infra', 'mosquitto.sh');
   if (existsSync(script)) await run('bash', [script], { cwd: ROOT });
   const file = join(DIR, 'credentials.env');
   if (!existsSync(file)) throw new Error(`${file} is missing: the project's broker is not set up (npm run services)`);
-  const e = parseEnv(readFileSync(file, 'utf8'));
+  const e = parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
   for (const k of ['MQTT_URL', 'MQTT_USERNAME', 'MQTT_PASSWORD', 'MQTT_GATEWAY_USERNAME', 'MQTT_GATEWAY_PASSWORD']) {
     if (!e[k]) throw new Error(`${k} is missing from ${file}`);
   }

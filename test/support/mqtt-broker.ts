@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 
 const REPO = join(__dirname, '..', '..');
@@ -22,12 +23,7 @@ export function brokerCredentials(): BrokerCredentials {
   } catch {
     throw new Error(`no ${file}: start the project's MQTT broker first (bash infra/dev-services.sh, or bash infra/mosquitto.sh)`);
   }
-  const fromFile = Object.fromEntries(
-    text
-      .split('\n')
-      .filter((l) => /^[A-Z_]+=/.test(l))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  ) as Record<string, string>;
+  const fromFile = parseEnv(text) as Record<string, string>;
   const pick = (k: keyof BrokerCredentials): string => {
     const v = process.env[k] ?? fromFile[k];
     if (!v) throw new Error(`${k} missing in ${file}`);
@@ -79,12 +75,7 @@ export class PrivateBroker {
 
   credentials(): BrokerCredentials {
     const text = readFileSync(join(this.dir, 'credentials.env'), 'utf8');
-    const kv = Object.fromEntries(
-      text
-        .split('\n')
-        .filter((l) => /^[A-Z_]+=/.test(l))
-        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-    ) as unknown as BrokerCredentials;
+    const kv = parseEnv(text) as unknown as BrokerCredentials;
     return kv;
   }
 

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { DEFAULT_UNIT_RULES } from '@cgi/domain';
 import { UNIT_POSITION_TOPIC, type Department, type GeoPoint, type OccurrenceDetail, type OccurrenceView, type PositionBatchResult, type Priority, type PositionReport, type RuleSetView, type UnitAssignmentView, type UnitKindRule, type UnitProposal, type UnitView } from '@cgi/shared';
@@ -56,19 +57,6 @@ interface Tracked {
 interface OwnAssignment {
   occurrence: OccurrenceView;
   assignmentId: string;
-}
-
-/** KEY=VALUE lines (values optionally quoted), as infra/mosquitto.sh writes var/mosquitto/credentials.env. */
-export function parseEnvFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (!m) continue;
-    let v = m[2].trim();
-    if ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))) v = v.slice(1, -1);
-    out[m[1]] = v;
-  }
-  return out;
 }
 
 export class Fleet {
@@ -162,7 +150,7 @@ export class Fleet {
 
   private async connectMqtt(): Promise<MqttClient> {
     const file = join(this.o.root, 'var', 'mosquitto', 'credentials.env');
-    const env = { ...(existsSync(file) ? parseEnvFile(readFileSync(file, 'utf8')) : {}), ...pick(process.env, ['MQTT_URL', 'MQTT_GATEWAY_USERNAME', 'MQTT_GATEWAY_PASSWORD']) };
+    const env = { ...(existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {}), ...pick(process.env, ['MQTT_URL', 'MQTT_GATEWAY_USERNAME', 'MQTT_GATEWAY_PASSWORD']) };
     if (!env.MQTT_URL || !env.MQTT_GATEWAY_USERNAME) throw new Error(`no broker credentials (${file}; run npm start or npm run services)`);
     return connectAsync(env.MQTT_URL, {
       username: env.MQTT_GATEWAY_USERNAME,

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -67,38 +67,12 @@ export class CreateUnitDto {
   crew?: string[];
 }
 
-export class UpdateUnitDto {
+/** A change to a unit: any of what its creation set but its code and department (they name it to AVL and scope it). */
+export class UpdateUnitDto extends PartialType(PickType(CreateUnitDto, ['callsign', 'kind', 'homeBase', 'crew'] as const)) {
   @ApiProperty({ description: 'Optimistic lock: the unit version the client last saw' })
   @IsInt()
   @Min(1)
   version!: number;
-
-  @ApiPropertyOptional({ example: 'VUCI 02', maxLength: 40 })
-  @IsOptional()
-  @IsString()
-  @Matches(CALLSIGN, { message: 'callsign must be 1-40 letters, digits, spaces or . - / (e.g. VUCI 01)' })
-  callsign?: string;
-
-  @ApiPropertyOptional({ example: 'LADDER' })
-  @IsOptional()
-  @IsString()
-  @Matches(KIND, { message: 'kind must be a unit kind code such as ENGINE' })
-  kind?: string;
-
-  @ApiPropertyOptional({ type: UnitBaseDto })
-  @IsOptional()
-  @IsNotEmptyObject()
-  @ValidateNested()
-  @Type(() => UnitBaseDto)
-  homeBase?: UnitBaseDto;
-
-  @ApiPropertyOptional({ type: [String], maxItems: 12 })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(12)
-  @IsString({ each: true })
-  @Length(1, 100, { each: true })
-  crew?: string[];
 }
 
 export class AvailabilityDto {
