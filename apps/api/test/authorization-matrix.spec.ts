@@ -147,6 +147,7 @@ describe('authorization matrix: every endpoint × every role', () => {
     // --- reference data: every user; API keys with reference:read
     { method: 'GET', path: '/api/v1/reference/departments', allowed: [...ALL_USERS, 'apiKey'], ok: 200, call: at('/api/v1/reference/departments') },
     { method: 'GET', path: '/api/v1/reference/categories', allowed: [...ALL_USERS, 'apiKey'], ok: 200, call: at('/api/v1/reference/categories') },
+    { method: 'GET', path: '/api/v1/reference/units', allowed: ALL_USERS, ok: 200, call: at('/api/v1/reference/units') },
     // --- occurrences: reads
     { method: 'GET', path: '/api/v1/occurrences', allowed: ALL_USERS, ok: 200, call: at('/api/v1/occurrences') },
     { method: 'GET', path: '/api/v1/occurrences/{id}', allowed: ALL_USERS, ok: 200, notFoundFor: ['mobilityAgent'], call: occ('DISPATCHED', '') },

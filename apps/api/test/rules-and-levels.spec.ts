@@ -131,6 +131,10 @@ describe('listing and reference data', () => {
     expect(parishes.body.features).toHaveLength(7);
     const cats = await api.http().get('/api/v1/reference/categories').set('authorization', api.auth('viewer'));
     expect(cats.body.categories).toHaveLength(28);
+    const units = await api.http().get('/api/v1/reference/units').set('authorization', api.auth('viewer'));
+    expect(units.body.ruleSetVersion).toBe(cats.body.ruleSetVersion);
+    expect(units.body.units.onSceneRadiusMeters).toBe(100);
+    expect(units.body.units.kinds.map((k: { code: string }) => k.code)).toContain('PATROL_CAR');
     expect((await api.http().get('/health/live')).status).toBe(200);
     const ready = await api.http().get('/health/ready');
     expect(ready.body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up' } });

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { CategoryRule } from '@cgi/shared';
+import type { CategoryRule, UnitRules } from '@cgi/shared';
 import { IntegrationScope, Public } from '../auth/auth.decorators';
 import { RuleSetService } from '../rules/rule-set.service';
 
@@ -39,5 +39,12 @@ export class ReferenceController {
   async categories(): Promise<{ ruleSetVersion: number; categories: CategoryRule[] }> {
     const { version, document } = await this.rules.active();
     return { ruleSetVersion: version, categories: document.categories };
+  }
+
+  /** The fleet rules in force (unit kinds with their departments and mean speeds, on-scene radius, stale time). */
+  @Get('units')
+  async units(): Promise<{ ruleSetVersion: number; units: UnitRules }> {
+    const { version, document } = await this.rules.active();
+    return { ruleSetVersion: version, units: document.units };
   }
 }

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { CategoryRule, OperationalLevel } from '@cgi/shared';
+import { DEFAULT_UNIT_RULES } from '@cgi/domain';
+import type { CategoryRule, OperationalLevel, UnitRules } from '@cgi/shared';
 import type { ParishCollection } from '../map/city-map';
 import type { ApiClient } from './api-client';
 
@@ -22,11 +23,15 @@ interface ReferenceValue {
 
 const ReferenceContext = createContext<ReferenceValue | null>(null);
 
+/** The fleet rules of the rule set in force (GET /reference/units); the seeded ones until it answers. */
+export const UnitRulesContext = createContext<UnitRules>(DEFAULT_UNIT_RULES);
+
 /** Reference data loaded once per session: categories, parishes (GeoJSON) and operational levels. */
 export function ReferenceProvider({ api, children }: { api: ApiClient; children: (v: ReferenceValue) => ReactNode }): ReactNode {
   const [categories, setCategories] = useState<CategoryRule[]>([]);
   const [parishes, setParishes] = useState<ParishCollection | null>(null);
   const [levels, setLevels] = useState<LevelView[]>([]);
+  const [unitRules, setUnitRules] = useState<UnitRules>(DEFAULT_UNIT_RULES);
 
   const reloadLevels = useCallback(async () => {
     setLevels(await api.get<LevelView[]>('/operational-levels'));
@@ -35,6 +40,7 @@ export function ReferenceProvider({ api, children }: { api: ApiClient; children:
   useEffect(() => {
     void api.get<{ categories: CategoryRule[] }>('/reference/categories').then((r) => setCategories(r.categories), () => undefined);
     void api.get<ParishCollection>('/reference/parishes').then(setParishes, () => undefined);
+    void api.get<{ units: UnitRules }>('/reference/units').then((r) => setUnitRules(r.units), () => undefined);
     void reloadLevels().catch(() => undefined);
   }, [api, reloadLevels]);
 
@@ -49,7 +55,11 @@ export function ReferenceProvider({ api, children }: { api: ApiClient; children:
     }),
     [categories, parishes, levels, reloadLevels],
   );
-  return <ReferenceContext.Provider value={value}>{children(value)}</ReferenceContext.Provider>;
+  return (
+    <ReferenceContext.Provider value={value}>
+      <UnitRulesContext.Provider value={unitRules}>{children(value)}</UnitRulesContext.Provider>
+    </ReferenceContext.Provider>
+  );
 }
 
 export function useReference(): ReferenceValue {

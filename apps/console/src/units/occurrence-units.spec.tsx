@@ -6,7 +6,7 @@ import type { ApiClient } from '../api/api-client';
 import { OccurrenceStore } from '../live/occurrence-store';
 import { assignment, occurrence, syncSchedule, unit, unitAssignment } from '../testing/fixtures';
 import { renderWithConsole } from '../testing/render';
-import { OccurrenceUnits } from './occurrence-units';
+import { kindsFor, OccurrenceUnits } from './occurrence-units';
 import { UnitStore } from './unit-store';
 import { formatDistance, formatEta } from './units-api';
 
@@ -116,6 +116,18 @@ describe('OccurrenceUnits', () => {
     expect(list).toHaveTextContent('ETA 1 h 07 min');
     expect(screen.getByRole('button', { name: 'Assign' })).toBeInTheDocument();
     expect(screen.getByText('Nearest available units')).toBeInTheDocument();
+  });
+});
+
+describe('kindsFor', () => {
+  it("offers the kinds of the rule set in force for the occurrence's departments, and kinds their units have beyond it", () => {
+    const catalogue = [
+      { code: 'DRONE', name: 'Drone', nameEn: 'Drone', departments: ['FIRE' as const], meanSpeedKmh: 60 },
+      { code: 'SWEEPER', name: 'Varredora', nameEn: 'Sweeper', departments: ['ENVIRONMENT' as const], meanSpeedKmh: 15 },
+    ];
+    expect(kindsFor(fire(), catalogue)).toEqual(['DRONE']);
+    expect(kindsFor(fire(), catalogue, undefined, [unit({ department: 'POLICE', kind: 'PATROL_CAR' })])).toEqual(['DRONE', 'PATROL_CAR']);
+    expect(kindsFor(fire(), catalogue, 'POLICE')).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { DEFAULT_UNIT_RULES } from '@cgi/domain';
-import type { Department, OccurrenceStatus, OccurrenceView, UnitAssignmentView, UnitProposal, UnitView } from '@cgi/shared';
+import { useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { Department, OccurrenceStatus, OccurrenceView, UnitAssignmentView, UnitKindRule, UnitProposal, UnitView } from '@cgi/shared';
 import type { ApiClient } from '../api/api-client';
+import { UnitRulesContext } from '../api/reference';
 import { describeError } from '../common/describe-error';
 import { useToasts } from '../common/toasts';
 import { DEPARTMENT_LABELS, UNIT_KIND_LABELS, UNIT_REASON_LABELS } from '../i18n/dictionary';
@@ -18,12 +18,12 @@ const PROPOSALS = 3;
 const PROPOSAL_RELOAD_MS = 1000;
 
 /**
- * The kinds the occurrence's active departments (or one department) may send: the catalogue's as seeded, and any
- * other kind their units have (a rule set may have added kinds since).
+ * The kinds the occurrence's active departments (or one department) may send: the rule set's catalogue, and any
+ * other kind their units have.
  */
-export function kindsFor(o: OccurrenceView, department?: Department, fleet: Iterable<UnitView> = []): string[] {
+export function kindsFor(o: OccurrenceView, catalogue: readonly UnitKindRule[], department?: Department, fleet: Iterable<UnitView> = []): string[] {
   const deps = new Set(o.assignments.filter((a) => a.state !== 'RELEASED' && (!department || a.department === department)).map((a) => a.department));
-  const kinds = DEFAULT_UNIT_RULES.kinds.filter((k) => k.departments.some((d) => deps.has(d))).map((k) => k.code);
+  const kinds = catalogue.filter((k) => k.departments.some((d) => deps.has(d))).map((k) => k.code);
   for (const u of fleet) if (deps.has(u.department) && !kinds.includes(u.kind)) kinds.push(u.kind);
   return kinds;
 }
@@ -63,7 +63,8 @@ export function OccurrenceUnits({
   const [kind, setKind] = useState('');
   const [proposals, setProposals] = useState<UnitProposal[] | null>(null);
   const assignable = canAssign && UNIT_ASSIGNABLE.includes(o.status);
-  const kinds = kindsFor(o, department, units.list());
+  const catalogue = useContext(UnitRulesContext).kinds;
+  const kinds = kindsFor(o, catalogue, department, units.list());
 
   const loadProposals = useCallback(async () => {
     if (!assignable) return;

@@ -1,7 +1,7 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { DEFAULT_UNIT_RULES } from '@cgi/domain';
-import type { Department, Role, UnitView } from '@cgi/shared';
+import { useContext, useState, type FormEvent, type ReactNode } from 'react';
+import type { Department, Role, UnitKindRule, UnitView } from '@cgi/shared';
 import { ApiRequestError, type ApiClient } from '../api/api-client';
+import { UnitRulesContext } from '../api/reference';
 import { describeError } from '../common/describe-error';
 import { useToasts } from '../common/toasts';
 import { DEPARTMENT_LABELS, UNIT_KIND_LABELS } from '../i18n/dictionary';
@@ -14,8 +14,8 @@ export function mayManageUnits(role: Role): boolean {
 }
 
 /** The catalogue's kinds a department may own. */
-export function kindsOf(department: Department): string[] {
-  return DEFAULT_UNIT_RULES.kinds.filter((k) => k.departments.includes(department)).map((k) => k.code);
+export function kindsOf(department: Department, catalogue: readonly UnitKindRule[]): string[] {
+  return catalogue.filter((k) => k.departments.includes(department)).map((k) => k.code);
 }
 
 /**
@@ -28,7 +28,8 @@ export function UnitForm({ api, unit, department, onDone, onCancel }: { api: Api
   const [dep, setDep] = useState<Department>(unit?.department ?? department ?? 'FIRE');
   const [code, setCode] = useState(unit?.code ?? '');
   const [callsign, setCallsign] = useState(unit?.callsign ?? '');
-  const [kind, setKind] = useState(unit?.kind ?? kindsOf(dep)[0] ?? '');
+  const catalogue = useContext(UnitRulesContext).kinds;
+  const [kind, setKind] = useState(unit?.kind ?? kindsOf(dep, catalogue)[0] ?? '');
   const [lat, setLat] = useState(unit ? String(unit.homeBase.lat) : '');
   const [lon, setLon] = useState(unit ? String(unit.homeBase.lon) : '');
   const [address, setAddress] = useState(unit?.homeBase.address ?? '');
@@ -88,7 +89,7 @@ export function UnitForm({ api, unit, department, onDone, onCancel }: { api: Api
             onChange={(e) => {
               const d = e.target.value as Department;
               setDep(d);
-              setKind(kindsOf(d)[0] ?? '');
+              setKind(kindsOf(d, catalogue)[0] ?? '');
             }}
           >
             {UNIT_DEPARTMENTS.map((d) => (
@@ -102,7 +103,7 @@ export function UnitForm({ api, unit, department, onDone, onCancel }: { api: Api
       <label>
         {t('kind')}
         <select value={kind} onChange={(e) => setKind(e.target.value)}>
-          {kindsOf(dep).map((k) => (
+          {kindsOf(dep, catalogue).map((k) => (
             <option key={k} value={k}>
               {label(UNIT_KIND_LABELS, k)}
             </option>

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { DEFAULT_UNIT_RULES, isNewerFix, withinOnSceneRadius } from '@cgi/domain';
-import type { PositionBatchResult, UnitEventPayload } from '@cgi/shared';
+import { isNewerFix, withinOnSceneRadius } from '@cgi/domain';
+import type { PositionBatchResult } from '@cgi/shared';
 import { WriteBatcher } from '../../common/write-batcher';
 import { EventLogService, type NewEvent } from '../../events/event-log.service';
 import { RuleSetService } from '../../rules/rule-set.service';
+import { unitEventPayload } from '../unit.sql';
 import { UnitPositionMetrics } from './unit-position.metrics';
 import { UnitPositionRepository, type LockedUnit, type PositionTransport, type UnitFix } from './unit-position.repository';
 import { UnitPositionsFanout, type FanoutPosition } from './unit-positions.fanout';
@@ -117,7 +118,7 @@ export class PositionWriter {
     });
     if (candidates.length === 0) return;
     const { document } = await this.rules.active(m);
-    const radius = (document.units ?? DEFAULT_UNIT_RULES).onSceneRadiusMeters;
+    const radius = document.units.onSceneRadiusMeters;
     const first = new Map<string, UnitFix>();
     for (const f of candidates) {
       const u = units.get(f.unitId)!;
@@ -128,13 +129,7 @@ export class PositionWriter {
     for (const [unitId, f] of first) {
       const u = units.get(unitId)!;
       if (!(await this.repo.proposeOnScene(m, u.assignment_id!, f.at))) continue;
-      const payload: UnitEventPayload = {
-        unit: { id: u.id, code: u.code, callsign: u.callsign, kind: u.kind, department: u.department, status: u.status, unavailableReason: u.unavailable_reason, version: u.version },
-        from: u.status,
-        occurrenceId: u.occurrence_id,
-        assignmentId: u.assignment_id,
-        reason: 'geofence',
-      };
+      const payload = unitEventPayload(u, u.status, u.occurrence_id, u.assignment_id, 'geofence');
       events.push({
         occurrenceId: u.occurrence_id,
         type: 'UNIT_ON_SCENE_PROPOSED',
