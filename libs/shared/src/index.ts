@@ -8,3 +8,4 @@ export * from './notification';
 export * from './retry';
 export * from './units';
 export * from './redis-url';
+export * from './assets';
