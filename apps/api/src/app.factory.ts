@@ -18,6 +18,7 @@ import type { Env } from './config/env';
 import { registerConsoleStatic } from './console-static/console-static';
 import { Open311ExceptionFilter } from './open311/open311-exception.filter';
 import { OccurrenceIntakeService } from './occurrences/occurrence-intake.service';
+import { NgsiLdExceptionFilter } from './platform/ngsi-ld-exception.filter';
 import { registerStatusPageAssets } from './open311/status-page/status-page.assets';
 
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -26,7 +27,10 @@ const INTAKE_URL = /^\/(api\/v1\/occurrences\/?|open311\/v2\/requests\.(json|xml
 
 /** Builds the API application: used by main.ts and by the tests, so both run the same stack. */
 export async function createApp(env: Env, options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
-  const filter = new AllExceptionsFilter([{ prefix: '/open311/', filter: new Open311ExceptionFilter() }]);
+  const filter = new AllExceptionsFilter([
+    { prefix: '/open311/', filter: new Open311ExceptionFilter() },
+    { prefix: '/ngsi-ld/', filter: new NgsiLdExceptionFilter() },
+  ]);
   const adapter = new FastifyAdapter({
     bodyLimit: env.BODY_LIMIT_BYTES,
     logger: options.logger === false ? false : { level: env.LOG_LEVEL },
@@ -44,6 +48,8 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
   const fastify = app.getHttpAdapter().getInstance();
   // Form bodies (Open311 POSTs, the status page's comments) decoded strictly; JSON stays Fastify's own parser.
   useStrictFormBody(app, env.BODY_LIMIT_BYTES);
+  // NGSI-LD bodies (the Urban Platform's notifications, issue 15) are JSON too.
+  fastify.addContentTypeParser('application/ld+json', { parseAs: 'string', bodyLimit: env.BODY_LIMIT_BYTES }, fastify.getDefaultJsonParser('error', 'error'));
   // The client IP and correlation id of the request, for the security audit log.
   fastify.addHook('onRequest', (request, _reply, done) => {
     runWithRequestContext({ ip: request.ip, correlationId: String(request.id), receivedAt: performance.now() }, done);
@@ -89,6 +95,8 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
       // Open311 GeoReport v2 and the citizens' status page live outside /api/v1 (issue #8).
       { path: 'open311/{*path}', method: RequestMethod.ALL },
       { path: 'status/{*path}', method: RequestMethod.ALL },
+      // NGSI-LD (the Urban Platform) at the paths ETSI GS CIM 009 gives them.
+      { path: 'ngsi-ld/{*path}', method: RequestMethod.ALL },
     ],
   });
   app.useGlobalPipes(createValidationPipe());

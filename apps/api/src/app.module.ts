@@ -14,6 +14,7 @@ import { LiveModule } from './live/live.module';
 import { OccurrencesModule } from './occurrences/occurrences.module';
 import { Open311Module } from './open311/open311.module';
 import { OperationalLevelsModule } from './operational-levels/operational-levels.module';
+import { PlatformModule } from './platform/platform.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { RedisModule } from './redis/redis.module';
 import { ReferenceModule } from './reference/reference.module';
@@ -49,6 +50,7 @@ export class AppModule {
         Open311Module,
         UnitsModule,
         UnitPositionsModule,
+        PlatformModule,
       ],
     };
   }

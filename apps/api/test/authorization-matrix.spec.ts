@@ -47,7 +47,7 @@ describe('authorization matrix: every endpoint × every role', () => {
 
   beforeAll(async () => {
     api = await startApi({ RATE_LIMIT_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}`, RATE_LIMIT_LOGIN_IP_PER_MINUTE: '1000', RATE_LIMIT_PUBLIC_IP_PER_MINUTE: '1000' });
-    apiKey = (await api.app.get(ApiKeyService).create('Matrix client', ['occurrences:create', 'reference:read', 'units:positions'], 'test')).key;
+    apiKey = (await api.app.get(ApiKeyService).create('Matrix client', ['occurrences:create', 'reference:read', 'units:positions', 'platform:notify', 'platform:read'], 'test')).key;
     shared = {
       dispatched: await fire(),
       anyUser: (await api.db.query(`SELECT id FROM users WHERE username = 'viewer'`)).rows[0].id,
@@ -284,6 +284,17 @@ describe('authorization matrix: every endpoint × every role', () => {
       call: async () => ({ url: `/api/v1/units/${(await fireUnit()).id}/trail` }),
     },
     { method: 'POST', path: '/api/v1/admin/users/{id}/unlock', allowed: ['admin'], ok: 204, call: async () => ({ url: `/api/v1/admin/users/${shared.anyUser}/unlock` }) },
+    // --- Urban Platform (NGSI-LD): the broker's notifications (API keys with platform:notify only)
+    {
+      method: 'POST', path: '/ngsi-ld/v1/notify', allowed: ['apiKey'], ok: 200,
+      call: async () => ({
+        url: '/ngsi-ld/v1/notify',
+        body: {
+          id: 'urn:ngsi-ld:Notification:matrix', type: 'Notification', subscriptionId: 'urn:ngsi-ld:Subscription:matrix', notifiedAt: '2026-12-04T03:00:00Z',
+          data: [{ id: 'urn:ngsi-ld:Alert:matrix', type: 'Alert', category: 'weather', subCategory: 'flood', dateIssued: '2026-12-04T03:00:00Z', alertSource: 'urn:ngsi-ld:Device:m', location: { type: 'Point', coordinates: [-8.6063, 41.1496] } }],
+        },
+      }),
+    },
   ];
 
   const expected = (row: Row, who: Who): number => {

@@ -28,3 +28,9 @@ export * from './units/default-unit-rules';
 export * from './units/unit-lifecycle';
 export * from './units/unit-position';
 export * from './units/unit-fleet';
+
+export * from './platform/ngsi-ld-attribute';
+export * from './platform/platform-alert';
+export * from './platform/platform-alert-rules';
+export * from './platform/platform-device';
+export * from './platform/cgi-alert';

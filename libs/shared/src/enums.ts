@@ -25,7 +25,8 @@ export type OccurrenceStatus = (typeof OCCURRENCE_STATUSES)[number];
 /** Statuses in which an occurrence is still open (work may happen on it). */
 export const OPEN_STATUSES: readonly OccurrenceStatus[] = ['NEW', 'TRIAGED', 'DISPATCHED', 'ACKNOWLEDGED', 'ON_SCENE'];
 
-export const SOURCES = ['OPERATOR', 'CITIZEN', 'SENSOR'] as const;
+/** PLATFORM: an alert of the Urban Platform (FIWARE NGSI-LD notification, issue 15); routed like SENSOR. */
+export const SOURCES = ['OPERATOR', 'CITIZEN', 'SENSOR', 'PLATFORM'] as const;
 export type OccurrenceSource = (typeof SOURCES)[number];
 
 export const OPERATIONAL_LEVELS = ['NORMAL', 'ALERT', 'CRISIS'] as const;
@@ -55,5 +56,5 @@ export const DEADLINE_KINDS = ['ACKNOWLEDGE', 'ON_SCENE', 'RESOLVE'] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
 /** What an integration client's API key may do (Gabinete do Munícipe, Urban Platform). */
-export const API_KEY_SCOPES = ['occurrences:create', 'reference:read', 'units:positions'] as const;
+export const API_KEY_SCOPES = ['occurrences:create', 'reference:read', 'units:positions', 'platform:notify', 'platform:read'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];

@@ -1,4 +1,4 @@
-import type { AssignmentRole, Department, OperationalLevel, Partner, Priority } from './enums';
+import type { AssignmentRole, Department, OccurrenceSource, OperationalLevel, Partner, Priority } from './enums';
 import type { UnitRules } from './units';
 
 /**
@@ -137,8 +137,13 @@ export interface RuleSetView {
 /** What the routing engine is asked. */
 export interface RoutingInput {
   category: string;
-  source: 'OPERATOR' | 'CITIZEN' | 'SENSOR';
+  source: OccurrenceSource;
   flags: OccurrenceFlags;
+  /**
+   * A priority the source states for itself (an Urban Platform Alert's severity through the rule
+   * set's platformAlerts): it replaces the category's default; modifiers still apply after it.
+   */
+  sourcePriority?: Priority;
   /** Parish code, or null when the point is outside the municipality. */
   parishCode: string | null;
   /** Operational level in force where the occurrence is (the stricter of parish and city). */

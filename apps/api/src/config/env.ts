@@ -400,6 +400,85 @@ export class Env {
   @Min(0)
   @Max(1000)
   UNIT_POSITIONS_LIVE_GATHER_MS = 20;
+
+  // --- Urban Platform: FIWARE NGSI-LD in and out (issue 15; docs/operations.md "Urban Platform (NGSI-LD)") ---
+
+  /**
+   * The Urban Platform's context broker (Orion-LD, Scorpio, Stellio), its base URL without
+   * /ngsi-ld/v1. Unset: no subscriptions are made and nothing is published (the notification
+   * receiver and the NGSI-LD queries still answer).
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, { message: 'PLATFORM_BROKER_URL must be an http(s) URL without a trailing slash' })
+  PLATFORM_BROKER_URL?: string;
+
+  /** Sent to the broker as `Authorization: Bearer …` when set (the platform's access token). */
+  @IsOptional()
+  @IsString()
+  PLATFORM_BROKER_TOKEN?: string;
+
+  /** Sent as NGSILD-Tenant when the platform hosts the CGI in a tenant of its own. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'PLATFORM_TENANT must be 1-64 of A-Z a-z 0-9 _ -' })
+  PLATFORM_TENANT?: string;
+
+  /**
+   * The URL the broker notifies (this API's POST /ngsi-ld/v1/notify as the broker reaches it) and
+   * the API key (scope platform:notify) the subscriptions make it send; both needed for the CGI
+   * to subscribe at start.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'PLATFORM_NOTIFY_URL must be an http(s) URL' })
+  PLATFORM_NOTIFY_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  PLATFORM_NOTIFY_API_KEY?: string;
+
+  /** Entities one notification may carry. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  PLATFORM_NOTIFY_MAX_ENTITIES = 1000;
+
+  /** "off": this node publishes nothing to the broker (another deployment does). */
+  @IsIn(['on', 'off'])
+  PLATFORM_PUBLISH: 'on' | 'off' = 'on';
+
+  /** The publisher reads the event log this often when no NOTIFY wakes it (ms). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  @Max(60000)
+  PLATFORM_PUBLISH_POLL_MS = 500;
+
+  /** Events read per pass; their occurrences go in one upsert. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  PLATFORM_PUBLISH_BATCH = 200;
+
+  /** After a failed upsert the publisher waits this long, doubled each time up to the maximum (ms). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(3600000)
+  PLATFORM_PUBLISH_BACKOFF_MS = 1000;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(3600000)
+  PLATFORM_PUBLISH_BACKOFF_MAX_MS = 300000;
+
+  /** Timeout of one request to the broker (ms). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  PLATFORM_HTTP_TIMEOUT_MS = 10000;
 }
 
 export class InvalidEnvironmentError extends Error {}

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { formatReference, route, strictestLevel, UnknownCategoryError } from '@cgi/domain';
-import type { Department, OccurrenceDetail, OccurrenceFlags, OccurrenceSource, OccurrenceStatus, OperationalLevel, RoutingDecision } from '@cgi/shared';
+import type { Department, OccurrenceDetail, OccurrenceFlags, OccurrenceSource, OccurrenceStatus, OperationalLevel, Priority, RoutingDecision } from '@cgi/shared';
 import { actorLabel, type Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
 import { OverloadedException } from '../common/overloaded.exception';
@@ -62,12 +62,14 @@ export function scopedIdempotencyKey(actor: Actor, key: string): string {
 /**
  * Who may take occurrences in, and with what source (checked here, not only by the route):
  * CGI operators and supervisors (any source, OPERATOR by default), integration clients with
- * the occurrences:create scope (CITIZEN by default, or SENSOR; never OPERATOR).
+ * the occurrences:create scope (CITIZEN by default, or SENSOR; never OPERATOR), the Urban
+ * Platform's broker with the platform:notify scope (PLATFORM, and only that).
  */
 export function intakeSource(dto: Pick<CreateOccurrenceDto, 'source'>, actor: Actor): OccurrenceSource {
   if (actor.role === 'CGI_OPERATOR' || actor.role === 'CGI_SUPERVISOR') return dto.source ?? 'OPERATOR';
+  if (actor.role === 'INTEGRATION' && dto.source === 'PLATFORM' && actor.scopes?.includes('platform:notify')) return 'PLATFORM';
   if (actor.role === 'INTEGRATION' && actor.scopes?.includes('occurrences:create')) {
-    if (dto.source === 'OPERATOR') {
+    if (dto.source === 'OPERATOR' || dto.source === 'PLATFORM') {
       throw new DomainException('VALIDATION_FAILED', 'An integration client reports as CITIZEN or SENSOR', [
         { field: 'source', message: 'must be CITIZEN or SENSOR for an integration client' },
       ]);
@@ -81,6 +83,8 @@ export function intakeSource(dto: Pick<CreateOccurrenceDto, 'source'>, actor: Ac
 interface IntakeJob {
   dto: CreateOccurrenceDto;
   source: OccurrenceSource;
+  /** The priority the source states (an Urban Platform alert's severity through the rule set). */
+  sourcePriority?: Priority;
   by: string;
   /** Scoped idempotency key, or null. */
   key: string | null;
@@ -195,11 +199,11 @@ export class OccurrenceIntakeService {
   async intake(
     dto: CreateOccurrenceDto,
     actor: Actor,
-    options: { within?: IntakeWithin; idempotencyKey?: string } = {},
+    options: { within?: IntakeWithin; idempotencyKey?: string; sourcePriority?: Priority } = {},
   ): Promise<IntakeResult> {
-    const { within, idempotencyKey } = options;
+    const { within, idempotencyKey, sourcePriority } = options;
     const key = idempotencyKey === undefined ? null : scopedIdempotencyKey(actor, idempotencyKey);
-    const job: IntakeJob = { dto, source: intakeSource(dto, actor), by: actorLabel(actor), key };
+    const job: IntakeJob = { dto, source: intakeSource(dto, actor), sourcePriority, by: actorLabel(actor), key };
     // The wait counts from the request's arrival: parsing, authentication and validation included.
     const since = requestContext().receivedAt ?? performance.now();
     if (performance.now() - since > this.env.INTAKE_MAX_WAIT_MS) throw this.tooLate();
@@ -308,7 +312,7 @@ export class OccurrenceIntakeService {
     const { dto, source, by } = job;
     const { ruleSet, place, level, sequence } = context;
     const flags = normaliseFlags(dto.flags);
-    const decision = this.decide(ruleSet, dto.category, source, flags, place.parishCode, level);
+    const decision = this.decide(ruleSet, dto.category, source, flags, place.parishCode, level, job.sourcePriority);
     const now = new Date();
     const id = randomUUID();
     const status: OccurrenceStatus = parent ? 'MERGED' : decision.result.autoDispatch ? 'DISPATCHED' : 'NEW';
@@ -354,9 +358,10 @@ export class OccurrenceIntakeService {
     flags: OccurrenceFlags,
     parishCode: string | null,
     operationalLevel: OperationalLevel,
+    sourcePriority?: Priority,
   ): RoutingDecision {
     try {
-      return route({ category, source, flags, parishCode, operationalLevel }, ruleSet);
+      return route({ category, source, flags, parishCode, operationalLevel, ...(sourcePriority ? { sourcePriority } : {}) }, ruleSet);
     } catch (err) {
       if (err instanceof UnknownCategoryError) {
         throw new DomainException('UNKNOWN_CATEGORY', `Unknown category ${category}`, [

@@ -323,3 +323,20 @@ describe('route', () => {
     });
   });
 });
+
+describe('route: Urban Platform alerts (source PLATFORM, issue 15)', () => {
+  const rs = { version: 1, document: DEFAULT_RULE_SET };
+  const base = { category: 'FLOODING', flags: { injuries: false, hazardousMaterials: false, blocksTraffic: false, peopleAtRisk: 0 }, parishCode: '131202', operationalLevel: 'NORMAL' as const };
+
+  it('auto-dispatches like a sensor alarm at a priority the category dispatches machine alarms at', () => {
+    const d = route({ ...base, source: 'PLATFORM' }, rs);
+    expect(d.result).toMatchObject({ priority: 'P2', autoDispatch: true });
+    expect(d.fired.at(-1)).toEqual({ rule: 'auto-dispatch', reason: 'Urban Platform alert of priority P2: dispatched at intake without triage' });
+  });
+
+  it("takes the source's priority instead of the category's default, then the modifiers", () => {
+    const d = route({ ...base, source: 'PLATFORM', sourcePriority: 'P4' }, rs);
+    expect(d.result).toMatchObject({ priority: 'P4', autoDispatch: false });
+    expect(d.fired[1]).toEqual({ rule: 'source-priority', reason: 'the PLATFORM source states priority P4 (category default P2)' });
+  });
+});

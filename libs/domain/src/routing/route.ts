@@ -106,8 +106,10 @@ function crisisReason(coordinator: Department, draft: Draft, wasSupport: boolean
 function autoDispatchReason(input: RoutingInput, category: CategoryRule, needsTriage: boolean, priority: Priority): string | null {
   if (needsTriage) return null;
   if (input.source === 'OPERATOR') return 'operator intake with a known category: dispatched at intake';
-  if (input.source === 'SENSOR' && category.autoDispatchSensorPriorities.includes(priority)) {
-    return `sensor alarm of priority ${priority}: dispatched at intake without triage`;
+  // An Urban Platform alert is a machine alarm like a sensor's (issue 15).
+  if ((input.source === 'SENSOR' || input.source === 'PLATFORM') && category.autoDispatchSensorPriorities.includes(priority)) {
+    const what = input.source === 'SENSOR' ? 'sensor alarm' : 'Urban Platform alert';
+    return `${what} of priority ${priority}: dispatched at intake without triage`;
   }
   return null;
 }
@@ -115,7 +117,8 @@ function autoDispatchReason(input: RoutingInput, category: CategoryRule, needsTr
 /**
  * Routes an occurrence with a rule set (governance.md §3–§5, §7). Pure and deterministic: the same
  * input and rule set give a deep-equal decision. Steps, each recorded in `fired`:
- * 1. the category's row (lead, support, default priority);
+ * 1. the category's row (lead, support, default priority), the source's own priority replacing the
+ *    default when it states one (an Urban Platform alert's severity);
  * 2. the modifiers, in order (setPriority sets; minPriority only raises; addSupport never adds the lead);
  * 3. OTHER → operator triage;
  * 4. outside the municipality (parishCode null) → the outside lead (CGI) triages, and the rules'
@@ -132,6 +135,10 @@ export function route(input: RoutingInput, ruleSet: VersionedRuleSet): RoutingDe
 
   const { draft, fired: categoryFired } = applyCategory(category);
   const fired: FiredRule[] = [categoryFired];
+  if (input.sourcePriority !== undefined && input.sourcePriority !== draft.priority) {
+    fired.push({ rule: 'source-priority', reason: `the ${input.source} source states priority ${input.sourcePriority} (category default ${draft.priority})` });
+    draft.priority = input.sourcePriority;
+  }
 
   for (const modifier of doc.modifiers) {
     if (!conditionHolds(modifier.when, input.flags)) continue;
