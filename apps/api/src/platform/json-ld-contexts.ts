@@ -63,7 +63,8 @@ export async function compactEntity(entity: JsonObject, context: ContextValue | 
   const own = entity['@context'] as ContextValue | undefined;
   const supplied = own ?? context;
   const ctx = [...(supplied === null ? [] : Array.isArray(supplied) ? supplied : [supplied]), CORE_CONTEXT_URL];
-  const { '@context': _ignored, ...body } = entity;
+  const body = { ...entity };
+  delete body['@context'];
   const expanded = await jsonld.expand({ '@context': ctx, ...body } as jsonld.JsonLdDocument, { documentLoader });
   if (expanded.length !== 1) throw new Error(expanded.length === 0 ? 'is empty once expanded' : 'expands to several nodes');
   const types = (expanded[0]['@type'] ?? []) as string[];

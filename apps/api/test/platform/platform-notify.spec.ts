@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import { PlatformMetrics } from '../../src/platform/platform-metrics';
 import { startApi, type ApiHarness } from '../../../../test/support/api-harness';
-import { ALERT_CONTEXT, ALERT_LINK, CORE_LINK, notification, PORTO, standardFile } from './platform-support';
+import { ALERT_CONTEXT, ALERT_LINK, notification, PORTO, standardFile } from './platform-support';
 
 /**
  * The Urban Platform's notifications in (issue 15): the broker's `Notification` bodies, normalized

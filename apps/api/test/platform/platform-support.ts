@@ -89,7 +89,6 @@ export function notification(data: unknown[], extra: Record<string, unknown> = {
   };
 }
 
-export const CORE_LINK = '<https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"';
 export const ALERT_LINK = '<https://raw.githubusercontent.com/smart-data-models/dataModel.Alert/master/context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"';
 export const ALERT_CONTEXT = [
   'https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context.jsonld',

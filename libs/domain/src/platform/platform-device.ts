@@ -46,7 +46,7 @@ export function deviceToStatus(entity: JsonObject, path: string, notifiedAt: Dat
   if (!status) throw new AttributeError(`${path}.deviceState`, `"${stateRaw.slice(0, 40)}" is not a state the CGI knows (ok, fault, offline, maintenance, …)`);
   const controlled = attributeValue(entity, 'controlledAsset');
   const target = firstString(controlled) ?? entityId;
-  const code = target.split(':').pop()!.toUpperCase();
+  const code = (target.split(':').pop() ?? '').toUpperCase();
   if (!ASSET_CODE_PATTERN.test(code)) {
     throw new AttributeError(`${path}.${controlled === undefined ? 'id' : 'controlledAsset'}`, `names no asset code (its last segment "${code.slice(0, 40)}" is not 2–40 of A–Z 0–9 -)`);
   }
