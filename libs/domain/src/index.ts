@@ -29,8 +29,11 @@ export * from './units/unit-lifecycle';
 export * from './units/unit-position';
 export * from './units/unit-fleet';
 
+export * from './assets/default-asset-rules';
+export * from './assets/check-asset-rules';
+export * from './assets/asset-fault';
+export * from './assets/asset-import';
 export * from './platform/ngsi-ld-attribute';
 export * from './platform/platform-alert';
-export * from './platform/platform-alert-rules';
 export * from './platform/platform-device';
 export * from './platform/cgi-alert';

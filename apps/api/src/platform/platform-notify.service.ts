@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   alertToIntake,
   AttributeError,
@@ -7,11 +7,10 @@ import {
   dateTimeOf,
   deviceToStatus,
   isObject,
-  PLATFORM_ALERTS_FALLBACK,
   type Json,
   type JsonObject,
 } from '@cgi/domain';
-import type { AssetRules, FieldError, PlatformAlertRule, RuleSetDocument } from '@cgi/shared';
+import type { FieldError, PlatformAlertRule } from '@cgi/shared';
 import type { Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
 import { ERROR_STATUS } from '../common/error-status';
@@ -20,7 +19,7 @@ import { isDatabaseUnavailable } from '../database/pg-errors';
 import type { CreateOccurrenceDto } from '../occurrences/dto/create-occurrence.dto';
 import { OccurrenceIntakeService } from '../occurrences/occurrence-intake.service';
 import { RuleSetService } from '../rules/rule-set.service';
-import { ASSET_STATUS_REPORTER, type AssetStatusReporter } from './asset-status.port';
+import { AssetStatusService } from '../assets/asset-status.service';
 import { compactEntity, isShippedContext, type ContextValue } from './json-ld-contexts';
 import { NgsiLdException } from './ngsi-ld-exception.filter';
 import { PlatformMetrics } from './platform-metrics';
@@ -76,14 +75,14 @@ export class PlatformNotifyService {
     private readonly intake: OccurrenceIntakeService,
     private readonly rules: RuleSetService,
     private readonly metrics: PlatformMetrics,
-    @Inject(ASSET_STATUS_REPORTER) private readonly assets: AssetStatusReporter,
+    private readonly assets: AssetStatusService,
   ) {}
 
   async take(body: unknown, mediaType: 'application/json' | 'application/ld+json', link: string | undefined, actor: Actor): Promise<NotifyOutcome> {
     const { notification, context } = this.envelope(body, mediaType, link);
     const notifiedAt = dateTimeOf(notification.notifiedAt, 'notifiedAt');
     const data = notification.data as Json[];
-    const alerts = platformAlertsOf((await this.rules.active()).document);
+    const alerts = (await this.rules.active()).document.assets.platformAlerts;
     const outcome: NotifyOutcome = {
       subscriptionId: notification.subscriptionId as string, accepted: 0, replayed: 0, own: 0, ignored: 0, rejected: [], occurrences: [],
     };
@@ -194,23 +193,19 @@ export class PlatformNotifyService {
     }
   }
 
-  private async takeDevice(entity: JsonObject, path: string, notifiedAt: Date, actor: Actor): Promise<'accepted'> {
+  /** A Device's state → its asset's status; an observation not newer than the asset's last is taken as a replay. */
+  private async takeDevice(entity: JsonObject, path: string, notifiedAt: Date, actor: Actor): Promise<'accepted' | 'replayed'> {
     const report = deviceToStatus(entity, path, notifiedAt);
     try {
-      await this.assets.reportStatus({
+      const result = await this.assets.reportStatus({
         code: report.code, status: report.status, reason: report.reason, observedAt: report.observedAt,
         source: 'PLATFORM', actor, idempotencyKey: report.idempotencyKey,
       });
+      return result.ignored ? 'replayed' : 'accepted';
     } catch (err) {
       throw prefixFields(err, path);
     }
-    return 'accepted';
   }
-}
-
-/** The rule set's Alert table; the adapter's own until the rule set carries `assets.platformAlerts`. */
-export function platformAlertsOf(doc: RuleSetDocument): readonly PlatformAlertRule[] {
-  return (doc as RuleSetDocument & { assets?: AssetRules }).assets?.platformAlerts ?? PLATFORM_ALERTS_FALLBACK;
 }
 
 function isOwnSource(entity: JsonObject): boolean {

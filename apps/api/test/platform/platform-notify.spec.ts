@@ -132,7 +132,7 @@ describe('POST /ngsi-ld/v1/notify (Urban Platform notifications)', () => {
     }]));
     expect(res.status).toBe(200);
     const [row] = (await api.db.query(`SELECT category, priority FROM occurrences WHERE id = $1`, [res.body.occurrences[0].id])).rows;
-    expect(row).toEqual({ category: 'AIR_QUALITY_ALERT', priority: 'P3' });
+    expect(row).toEqual({ category: 'AIR_QUALITY_ALERT', priority: 'P2' }); // high, in the rule set's table
   });
 
   it('takes an Alert with no row in the table as OTHER, for CGI triage', async () => {
@@ -160,18 +160,45 @@ describe('POST /ngsi-ld/v1/notify (Urban Platform notifications)', () => {
     expect(await occurrences()).toBe(before);
   });
 
-  it('ignores entities of other types and refuses a Device whose asset the registry does not have, naming it', async () => {
-    const res = await post(notification([
-      { id: 'urn:ngsi-ld:WeatherObserved:porto-1', type: 'WeatherObserved', temperature: 12 },
-      { id: 'urn:ngsi-ld:Device:tl-9', type: 'Device', deviceState: 'failure', controlledAsset: 'urn:ngsi-ld:TrafficLight:TL-NOPE-9' },
-      { id: 'urn:ngsi-ld:Device:tl-10', type: 'Device', deviceState: 'exploded' },
-    ]), { link: '<https://raw.githubusercontent.com/smart-data-models/dataModel.Device/master/context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"' });
-    expect(res.status).toBe(200);
-    expect(res.body.ignored).toBe(1);
-    expect(res.body.rejected).toEqual([
-      { index: 1, id: 'urn:ngsi-ld:Device:tl-9', field: 'data[1].code', reason: expect.stringMatching(/TL-NOPE-9/) },
-      { index: 2, id: 'urn:ngsi-ld:Device:tl-10', field: 'data[2].deviceState', reason: expect.stringMatching(/exploded/) },
-    ]);
+  describe('Device entities → asset status', () => {
+    const DEVICE_LINK = '<https://raw.githubusercontent.com/smart-data-models/dataModel.Device/master/context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"';
+    beforeAll(async () => {
+      const res = await api.http().post('/api/v1/assets').set('authorization', api.auth('admin'))
+        .send({ code: 'TL-NGSI-1', kind: 'TRAFFIC_LIGHT', name: 'Semáforo da Rua de Santa Catarina', department: 'MOBILITY', location: { lat: PORTO[1], lon: PORTO[0] } });
+      expect(res.status).toBe(201);
+    });
+
+    it("reports the controlled asset's status: a failure opens its fault occurrence once, the same notification again changes nothing", async () => {
+      const device = {
+        id: 'urn:ngsi-ld:Device:tlc-ngsi-1', type: 'Device',
+        deviceState: { type: 'Property', value: 'failure', observedAt: '2026-12-04T03:10:00Z' },
+        controlledAsset: { type: 'Relationship', object: 'urn:ngsi-ld:TrafficLight:TL-NGSI-1' },
+      };
+      const before = await occurrences();
+      const first = await post(notification([device]), { link: DEVICE_LINK });
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ accepted: 1, rejected: [] });
+      const [asset] = (await api.db.query(`SELECT status, status_source FROM assets WHERE code = 'TL-NGSI-1'`)).rows;
+      expect(asset).toEqual({ status: 'FAULT', status_source: 'PLATFORM' });
+      expect(await occurrences()).toBe(before + 1);
+      const again = await post(notification([device]), { link: DEVICE_LINK });
+      expect(again.body).toMatchObject({ accepted: 0, replayed: 1 });
+      expect(await occurrences()).toBe(before + 1);
+    });
+
+    it('ignores entities of other types and refuses a Device of an asset the registry does not have, or of an unknown state, naming the field', async () => {
+      const res = await post(notification([
+        { id: 'urn:ngsi-ld:WeatherObserved:porto-1', type: 'WeatherObserved', temperature: 12 },
+        { id: 'urn:ngsi-ld:Device:tl-9', type: 'Device', deviceState: 'failure', controlledAsset: 'urn:ngsi-ld:TrafficLight:TL-NOPE-9' },
+        { id: 'urn:ngsi-ld:Device:tl-10', type: 'Device', deviceState: 'exploded' },
+      ]), { link: DEVICE_LINK });
+      expect(res.status).toBe(200);
+      expect(res.body.ignored).toBe(1);
+      expect(res.body.rejected).toEqual([
+        { index: 1, id: 'urn:ngsi-ld:Device:tl-9', field: 'data[1].code', reason: expect.stringMatching(/TL-NOPE-9/) },
+        { index: 2, id: 'urn:ngsi-ld:Device:tl-10', field: 'data[2].deviceState', reason: expect.stringMatching(/exploded/) },
+      ]);
+    });
   });
 
   describe('refusals in the ETSI ProblemDetails shape, nothing stored', () => {

@@ -34,8 +34,8 @@ export function keyValuesOf(entity: JsonObject): JsonObject {
 /** Asserts an Alert (keyValues) is valid against the FIWARE schema, with Ajv's errors in the message. */
 export function expectValidAlert(kv: JsonObject): void {
   const validate = alertSchema();
-  const ok = validate(kv);
-  if (!ok) throw new Error(`Alert ${String(kv.id)} invalid against the FIWARE Alert schema: ${JSON.stringify(validate.errors)}`);
+  const id = String(kv.id);
+  if (!validate(kv)) throw new Error(`Alert ${id} invalid against the FIWARE Alert schema: ${JSON.stringify(validate.errors)}`);
 }
 
 export interface Recorded {
