@@ -37,3 +37,4 @@ export * from './platform/ngsi-ld-attribute';
 export * from './platform/platform-alert';
 export * from './platform/platform-device';
 export * from './platform/cgi-alert';
+export * from './platform/ngsi-ld-query';

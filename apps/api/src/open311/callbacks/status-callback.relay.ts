@@ -1,9 +1,10 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { open311Status } from '@cgi/domain';
 import type { EventType, OccurrenceEventView, OccurrenceStatus } from '@cgi/shared';
 import { Env } from '../../config/env';
+import { EventLogConsumer, type Advance } from '../../events/event-log-consumer';
 import { EventLogService } from '../../events/event-log.service';
 import { parsePosition } from '../../events/event-position';
 import { w3Date } from '../open311-format';
@@ -47,122 +48,46 @@ export interface StatusCallbackBody {
 
 /**
  * A consumer of the event log (its checkpoint is the `open311-callbacks` row of
- * event_consumers): turns every status change of an Open311 request — its own, or its parent
- * occurrence's when it is a linked duplicate — into a numbered callback_deliveries row, in the
- * log's order, in the transaction that moves the checkpoint; then schedules the delivery jobs.
- * It runs inside the API process, on one node at a time (the holder of a PostgreSQL session
- * advisory lock); the others keep trying to take over.
+ * event_consumers, EventLogConsumer): turns every status change of an Open311 request — its own,
+ * or its parent occurrence's when it is a linked duplicate — into a numbered callback_deliveries
+ * row, in the log's order, in the transaction that moves the checkpoint; then schedules the
+ * delivery jobs. It runs inside the API process, on one node at a time (the holder of a
+ * PostgreSQL session advisory lock); the others keep trying to take over.
  */
 @Injectable()
-export class StatusCallbackRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('StatusCallbacks');
-  private leader: QueryRunner | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private current: Promise<void> | null = null;
-  private stopped = false;
+export class StatusCallbackRelay extends EventLogConsumer {
+  protected readonly logger = new Logger('StatusCallbacks');
   private lastSweep = 0;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    @InjectDataSource() ds: DataSource,
     private readonly env: Env,
-    private readonly events: EventLogService,
+    events: EventLogService,
     private readonly queue: StatusCallbackQueueService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule(0);
+  ) {
+    super(ds, events, { name: CONSUMER_NAME, lock: 'open311-callback-relay', batch: BATCH, pollMs: () => env.CALLBACK_POLL_MS });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.current;
-    await this.resign();
+  protected override onLead(): void {
+    this.lastSweep = 0; // a new leader sweeps at once: jobs may have been lost with the previous one
   }
 
-  /** One pass: lead if possible, relay what is new, sweep now and then. Also called by tests. */
-  async tick(): Promise<void> {
-    if (!(await this.lead())) return;
-    try {
-      while (!this.stopped && (await this.relayBatch()) === BATCH) {
-        // keep going while full batches come back
-      }
-      if (Date.now() - this.lastSweep >= this.env.CALLBACK_SWEEP_MS) {
-        this.lastSweep = Date.now();
-        await this.sweep();
-      }
-    } catch (err) {
-      this.logger.warn(`relay: ${(err as Error).message}`);
-      await this.resign();
+  protected override async idle(): Promise<void> {
+    if (Date.now() - this.lastSweep >= this.env.CALLBACK_SWEEP_MS) {
+      this.lastSweep = Date.now();
+      await this.sweep();
     }
   }
 
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.current = this.tick().finally(() => {
-        this.current = null;
-        this.schedule(this.env.CALLBACK_POLL_MS);
-      });
-    }, delay);
-  }
-
-  private async lead(): Promise<boolean> {
-    if (this.leader) return true;
-    const runner = this.ds.createQueryRunner();
-    try {
-      await runner.connect();
-      const [{ ok }]: Array<{ ok: boolean }> = await runner.query(`SELECT pg_try_advisory_lock(hashtext('open311-callback-relay'), 0) AS ok`);
-      if (ok) {
-        this.leader = runner;
-        this.lastSweep = 0; // a new leader sweeps at once: jobs may have been lost with the previous one
-        return true;
-      }
-    } catch (err) {
-      this.logger.warn(`relay leadership: ${(err as Error).message}`);
-    }
-    await runner.release().catch(() => undefined);
-    return false;
-  }
-
-  private async resign(): Promise<void> {
-    const runner = this.leader;
-    this.leader = null;
-    if (!runner) return;
-    await runner.query(`SELECT pg_advisory_unlock(hashtext('open311-callback-relay'), 0)`).catch(() => undefined);
-    await runner.release().catch(() => undefined);
-  }
-
-  /**
-   * Relays one batch of events; returns how many events it read. The log is read outside any
-   * transaction, so an idle relay never holds a transaction id that would hold back the other
-   * readers of the log (they stop before the oldest transaction in flight). The checkpoint moves
-   * only if it is still where this batch started (compare-and-set), with the deliveries.
-   */
-  private async relayBatch(): Promise<number> {
-    const [cp]: Array<{ tx_id: string; seq: string }> = await this.ds.query(
-      `SELECT tx_id::text AS tx_id, seq::text AS seq FROM event_consumers WHERE name = $1`,
-      [CONSUMER_NAME],
-    );
-    if (!cp) throw new Error(`event_consumers has no ${CONSUMER_NAME} row: run the migrations`);
-    const events = await this.events.readAfter({ txId: BigInt(cp.tx_id), seq: BigInt(cp.seq) }, BATCH);
-    if (events.length === 0) return 0;
-    const jobs: DeliverCallbacksPayload[] = [];
-    await this.ds.transaction(async (m) => {
-      const last = parsePosition(events[events.length - 1].position)!;
-      const moved: unknown[] = await m.query(
-        `WITH moved AS (
-           UPDATE event_consumers SET tx_id = $2::text::xid8, seq = $3, updated_at = now()
-            WHERE name = $1 AND tx_id = $4::text::xid8 AND seq = $5 RETURNING name)
-         SELECT name FROM moved`,
-        [CONSUMER_NAME, last.txId.toString(), last.seq.toString(), cp.tx_id, cp.seq],
-      );
-      if (moved.length === 0) throw new Error('the checkpoint moved under this relay: another node is relaying');
+  /** The deliveries of a batch, stored with the checkpoint's move; then their jobs. */
+  protected async deliver(events: OccurrenceEventView[], advance: Advance): Promise<void> {
+    const jobs = await advance(async (m) => {
+      const out: DeliverCallbacksPayload[] = [];
       const concerned = await this.withRequests(m, events);
-      for (const e of events) if (e.occurrenceId && concerned.has(e.occurrenceId)) jobs.push(...(await this.fanOut(m, e)));
+      for (const e of events) if (e.occurrenceId && concerned.has(e.occurrenceId)) out.push(...(await this.fanOut(m, e)));
+      return out;
     });
     await this.queue.enqueue(jobs);
-    return events.length;
   }
 
   /**
