@@ -318,6 +318,15 @@ describe('authorization matrix: every endpoint × every role', () => {
       }),
     },
     { method: 'GET', path: '/api/v1/occurrences/{id}/assets', allowed: ALL_USERS, ok: 200, notFoundFor: ['mobilityAgent'], call: occ('DISPATCHED', '/assets') },
+    // --- Urban Platform (NGSI-LD): the CGI as a context source (CGI roles, ADMIN, API keys with platform:read)
+    { method: 'GET', path: '/ngsi-ld/v1/entities', allowed: [...CGI, 'admin', 'apiKey'], ok: 200, call: at('/ngsi-ld/v1/entities?type=Alert') },
+    {
+      method: 'GET', path: '/ngsi-ld/v1/entities/{id}', allowed: [...CGI, 'admin', 'apiKey'], ok: 200,
+      call: async () => {
+        const { rows } = await api.db.query(`SELECT reference FROM occurrences WHERE id = $1`, [shared.dispatched]);
+        return { url: `/ngsi-ld/v1/entities/${encodeURIComponent(`urn:ngsi-ld:Alert:CGI-Porto:${rows[0].reference}`)}` };
+      },
+    },
     // --- Urban Platform (NGSI-LD): the broker's notifications (API keys with platform:notify only)
     {
       method: 'POST', path: '/ngsi-ld/v1/notify', allowed: ['apiKey'], ok: 200,
