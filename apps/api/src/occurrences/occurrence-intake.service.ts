@@ -200,7 +200,7 @@ export class OccurrenceIntakeService {
   async intake(
     dto: CreateOccurrenceDto,
     actor: Actor,
-    options: { within?: IntakeWithin; idempotencyKey?: string; manager?: EntityManager; sourcePriority?: Priority } = {},
+    options: { within?: IntakeWithin; idempotencyKey?: string; manager?: EntityManager; sourcePriority?: Priority; waitBound?: boolean } = {},
   ): Promise<IntakeResult> {
     const { within, idempotencyKey, sourcePriority } = options;
     const key = idempotencyKey === undefined ? null : scopedIdempotencyKey(actor, idempotencyKey);
@@ -209,7 +209,9 @@ export class OccurrenceIntakeService {
     // stored with it or not at all; a same-key race is then the caller's error to retry.
     if (options.manager) return this.storeOne(options.manager, job, within);
     // The wait counts from the request's arrival: parsing, authentication and validation included.
-    const since = requestContext().receivedAt ?? performance.now();
+    // An adapter that bounds its own reports in flight (the Urban Platform's, one batch of them per
+    // node) waives the deadline: a notification of many reports is then not half refused.
+    const since = options.waitBound === false ? Number.POSITIVE_INFINITY : (requestContext().receivedAt ?? performance.now());
     if (performance.now() - since > this.env.INTAKE_MAX_WAIT_MS) throw this.tooLate();
     try {
       if (job.source !== 'CITIZEN' && !within) return await this.batcher.submit(job, since);
