@@ -119,6 +119,15 @@ describe('POST /ngsi-ld/v1/notify (Urban Platform notifications)', () => {
     expect(metrics.text).toMatch(/platform_notified_entities_total\{type="Alert",outcome="rejected"\} \d+/);
   });
 
+  it('stores the rest when one entity is not valid JSON-LD (the entities read together, then one by one), naming the bad one', async () => {
+    const before = await occurrences();
+    const res = await post(notification([alert(), alert({ category: { '@value': 1, '@language': 'pt' } }), alert({ category: 'traffic', subCategory: 'roadClosed' })]), { link: ALERT_LINK });
+    expect(res.status).toBe(200);
+    expect(res.body.accepted).toBe(2);
+    expect(res.body.rejected).toEqual([{ index: 1, id: expect.any(String), field: 'data[1]', reason: expect.stringMatching(/not valid JSON-LD/) }]);
+    expect(await occurrences()).toBe(before + 2);
+  });
+
   it('reads normalized entities with only the core context (no Link header), by the default vocabulary', async () => {
     const res = await post(notification([{
       id: `urn:ngsi-ld:Alert:core-only-${++seq}`,
