@@ -1,5 +1,9 @@
 import type { AssetDetail, AssetView, NearbyAssetView, OccurrenceDetail, OccurrenceEventView, Page } from '@cgi/shared';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AssetStatusService } from '../src/assets/asset-status.service';
+import { importAssetsCli } from '../src/assets/import-assets.cli';
 import { PLACES, startApi, type ApiHarness, type TestIdentity } from '../../../test/support/api-harness';
 
 /**
@@ -98,6 +102,25 @@ describe('assets: the registry and its faults', () => {
         expect.objectContaining({ field: 'rows[1].lat', message: expect.stringContaining('line 3') }),
       ]));
       expect(await registryDigest()).toBe(before);
+    });
+
+    it('imports from the command line the same way: counts, or every bad rows[N].field and exit 1 with nothing stored', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'assets-cli-'));
+      const good = join(dir, 'good.geojson');
+      writeFileSync(good, collection(feature('PIL-T-CLI1', 'BOLLARD', north(120)), feature('PIL-T-CLI2', 'BOLLARD', north(130))));
+      const bad = join(dir, 'bad.csv');
+      writeFileSync(bad, 'code,kind,name,department,lat,lon\nPIL-T-CLI3,BOLLARD,Bom,MOBILITY,41.158,-8.629\nPIL-T-CLI4,BOLLARD,,MOBILITY,41.158,-8.629\n');
+      const vars = { DATABASE_URL: api.env.DATABASE_URL };
+      const lines: string[] = [];
+      expect(await importAssetsCli([good, '--dry-run'], (l) => lines.push(l), vars)).toBe(0);
+      expect(await importAssetsCli([good], (l) => lines.push(l), vars)).toBe(0);
+      expect(lines).toEqual(['dry run (nothing stored): 2 created, 0 updated, 0 unchanged', '2 created, 0 updated, 0 unchanged']);
+      const before = await registryDigest();
+      lines.length = 0;
+      expect(await importAssetsCli([bad], (l) => lines.push(l), vars)).toBe(1);
+      expect(lines.slice(1)).toEqual(['  rows[1].name: is required (line 3)']);
+      expect(await registryDigest()).toBe(before);
+      expect(await api.count(`security_audit_log WHERE action = 'ASSETS_IMPORTED' AND actor = 'ADMIN:cli'`)).toBe(1);
     });
 
     it('refuses a kind change of an existing code, and imports for ADMIN only', async () => {
