@@ -129,6 +129,11 @@ describe('assets: the registry and its faults', () => {
       expect(res.body.error.fields[0].field).toBe('rows[0].kind');
       await operator.post('/assets/import', { type: 'FeatureCollection', features: [feature('SEM-T-0200', 'TRAFFIC_LIGHT', BOAVISTA)] }).expect(403);
       await admin.raw('/assets/import', 'text/plain', 'x').expect((r) => expect([400, 415]).toContain(r.status));
+      const notJson = await admin.raw('/assets/import', 'application/geo+json', '{"type": "FeatureCollection", ').expect(400);
+      expect(notJson.body.error.fields).toEqual([expect.objectContaining({ field: 'body' })]);
+      const latin1 = await api.http().post('/api/v1/assets/import').set('authorization', api.auth('admin')).set('content-type', 'text/csv')
+        .send(Buffer.from('code,kind,name,department,lat,lon\nPIL-T-0900,BOLLARD,Pilarete da Sé \xe9,MOBILITY,41.14,-8.61\n', 'latin1')).expect(400);
+      expect(latin1.body.error.fields).toEqual([expect.objectContaining({ field: 'body', message: 'is not UTF-8 text' })]);
       expect(await registryDigest()).toBe(before);
     });
   });
