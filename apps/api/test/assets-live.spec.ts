@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { io, type Socket } from 'socket.io-client';
-import { LIVE_NAMESPACE, type AssetView, type LiveAssetStatus, type LiveClientEvents, type LiveOccurrenceEvent, type LiveServerEvents } from '@cgi/shared';
+import type { AssetView, LiveAssetStatus, LiveOccurrenceEvent } from '@cgi/shared';
 import { startApi, type ApiHarness, type TestIdentity } from '../../../test/support/api-harness';
+import { openLiveSocket, until, type LiveSocket } from '../../../test/support/live-client';
 
 /**
  * Asset status changes reach every logged-in console as `assets:status` after the commit, and
@@ -11,7 +11,7 @@ import { startApi, type ApiHarness, type TestIdentity } from '../../../test/supp
 describe('assets on the live feed', () => {
   let api: ApiHarness;
   let url: string;
-  const sockets: Array<Socket<LiveServerEvents, LiveClientEvents>> = [];
+  const sockets: LiveSocket[] = [];
 
   beforeAll(async () => {
     api = await startApi({ LIVE_HEARTBEAT_MS: '250' });
@@ -26,24 +26,13 @@ describe('assets on the live feed', () => {
   async function connect(who: TestIdentity): Promise<{ status: LiveAssetStatus[]; events: LiveOccurrenceEvent[] }> {
     const status: LiveAssetStatus[] = [];
     const events: LiveOccurrenceEvent[] = [];
-    const socket: Socket<LiveServerEvents, LiveClientEvents> = io(`${url}${LIVE_NAMESPACE}`, {
-      auth: { token: api.auth(who).slice('Bearer '.length) }, transports: ['websocket'], reconnection: false, forceNew: true,
-    });
-    socket.on('assets:status', (p) => status.push(p));
-    socket.on('occurrence:event', (e) => events.push(e));
-    sockets.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    await new Promise<void>((resolve) => socket.once('feed:heartbeat', () => resolve()));
+    sockets.push(await openLiveSocket(url, api.auth(who).slice('Bearer '.length), (socket) => {
+      socket.on('assets:status', (p) => status.push(p));
+      socket.on('occurrence:event', (e) => events.push(e));
+    }));
     return { status, events };
   }
 
-  async function until(what: string, check: () => boolean): Promise<void> {
-    for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
-    if (!check()) throw new Error(`timed out waiting for ${what}`);
-  }
   const post = (who: TestIdentity, path: string, body: object) => api.http().post(`/api/v1${path}`).set('authorization', api.auth(who)).send(body);
 
   it('a traffic light going FAULT: every console gets assets:status with the committed asset, Mobility the occurrence', async () => {

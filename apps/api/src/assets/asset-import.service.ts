@@ -1,16 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { distanceMeters, parseAssetCsv, parseAssetGeoJson, type AssetImportParse, type ImportArea } from '@cgi/domain';
+import { outsideServiceArea, parseAssetCsv, parseAssetGeoJson, serviceArea, type AssetImportParse, type ImportArea } from '@cgi/domain';
 import type { AssetImportResult, AssetInput, FieldError, GeoPoint } from '@cgi/shared';
 import { SecurityAuditService } from '../audit/security-audit.service';
 import { actorLabel, type Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
 import { Env } from '../config/env';
 
-/** Porto's centre (Aliados), and the municipality's own radius (km) beyond which SERVICE_AREA_MAX_KM counts. */
-const PORTO = { lat: 41.1579, lon: -8.6291 };
-const MUNICIPALITY_RADIUS_KM = 6;
 
 /** The formats an import takes. */
 export type AssetImportFormat = 'geojson' | 'csv';
@@ -63,13 +60,12 @@ export class AssetImportService {
 
   /** Where assets may be: the municipality plus the CGI's service area. */
   get area(): ImportArea {
-    return { center: PORTO, maxKm: MUNICIPALITY_RADIUS_KM + this.env.SERVICE_AREA_MAX_KM };
+    return serviceArea(this.env.SERVICE_AREA_MAX_KM);
   }
 
   /** The error of a point outside the service area, naming `field`. */
   checkArea(point: GeoPoint, field: string): FieldError[] {
-    const km = distanceMeters(point, this.area.center) / 1000;
-    return km > this.area.maxKm ? [{ field, message: `is ${Math.round(km)} km from Porto, outside the service area (${this.area.maxKm} km)` }] : [];
+    return outsideServiceArea(point, this.area, field);
   }
 
   parse(format: AssetImportFormat, body: unknown): AssetImportParse {
