@@ -1,6 +1,8 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { ASSET_CODE_PATTERN, type AssetView, type NearbyAssetView, type Page } from '@cgi/shared';
+import { validateRuleSet } from '@cgi/domain';
+import { ASSET_CODE_PATTERN, type AssetView, type NearbyAssetView, type Page, type RuleSetDocument } from '@cgi/shared';
+import { seedReferenceData } from '../src/database/reference-data';
 import { AssetImportService } from '../src/assets/asset-import.service';
 import { AssetStatusService } from '../src/assets/asset-status.service';
 import { DEMO_ASSET_STATUSES, demoAssets, seedDemoAssets } from '../src/demo/demo-assets';
@@ -58,5 +60,22 @@ describe('the demo asset registry', () => {
     const nearby = (await api.http().get(`/api/v1/occurrences/${occurrenceId}/assets`).set('authorization', api.auth('mobilityAgent')).expect(200)).body as { items: NearbyAssetView[] };
     expect(nearby.items.slice(0, 2).map((n) => n.asset.code)).toEqual(['CAM-001', 'CAM-002']);
     expect(nearby.items.every((n) => n.distanceMeters <= 300)).toBe(true);
+  });
+
+  it('the reference seed upgrades rules published before assets: assets and the two categories as a new version, valid, once', async () => {
+    const ds = api.app.get<DataSource>(getDataSourceToken());
+    const [{ document }] = (await api.db.query(`SELECT document FROM rule_sets ORDER BY version DESC LIMIT 1`)).rows as Array<{ document: RuleSetDocument }>;
+    const { assets: _assets, ...old } = document;
+    const before = { ...old, categories: old.categories.filter((c) => c.code !== 'CAMERA_FAULT' && c.code !== 'SENSOR_FAULT') };
+    await api.db.query(`INSERT INTO rule_sets (version, document, created_by) SELECT max(version) + 1, $1::jsonb, 'test' FROM rule_sets`, [JSON.stringify(before)]);
+    await seedReferenceData(ds);
+    await seedReferenceData(ds);
+    const rows = (await api.db.query(`SELECT version, document, comment FROM rule_sets ORDER BY version DESC LIMIT 2`)).rows as Array<{ version: number; document: RuleSetDocument; comment: string }>;
+    expect(rows[0].version).toBe(rows[1].version + 1);
+    expect(rows[0].comment).toMatch(/issue 15/);
+    expect(validateRuleSet(rows[0].document)).toMatchObject({ ok: true });
+    expect(rows[0].document.assets).toEqual(document.assets);
+    expect(rows[0].document.categories.map((c) => c.code)).toEqual([...before.categories.map((c) => c.code), 'CAMERA_FAULT', 'SENSOR_FAULT']);
+    expect(await api.count(`occurrence_events WHERE type = 'RULE_SET_PUBLISHED' AND payload->>'version' = '${rows[0].version}'`)).toBe(1);
   });
 });
