@@ -2,6 +2,8 @@ import type { AssetDetail, AssetView, NearbyAssetView, OccurrenceDetail, Occurre
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { AssetStatusService } from '../src/assets/asset-status.service';
 import { importAssetsCli } from '../src/assets/import-assets.cli';
 import { PLACES, startApi, type ApiHarness, type TestIdentity } from '../../../test/support/api-harness';
@@ -192,6 +194,26 @@ describe('assets: the registry and its faults', () => {
       expect(occ.category).toBe('BOLLARD_FAULT');
       // The reports taken after the first one (newer observations) are linked; older ones are ignored.
       expect(occ.reportCount).toBe(1 + results.filter((r) => !r.ignored && !r.occurrence?.created).length);
+    });
+
+    it("in the caller's transaction: the status, the occurrence and its link commit or roll back together", async () => {
+      const service = api.app.get(AssetStatusService);
+      const ds = api.app.get<DataSource>(getDataSourceToken());
+      const cam = await assetByCode('CAM-T-0002');
+      const actor = { id: 'platform-test', username: 'platform', role: 'INTEGRATION' as const, department: null, scopes: [] };
+      const occurrencesBefore = await api.count('occurrences');
+      const before = await registryDigest();
+      await expect(ds.transaction(async (m) => {
+        const r = await service.reportStatus({ code: cam.code, status: 'OFFLINE', observedAt: new Date((clock += 1000)), source: 'PLATFORM', actor }, m);
+        expect(r.occurrence?.created).toBe(true);
+        throw new Error('the caller fails after the report');
+      })).rejects.toThrow('the caller fails');
+      expect(await registryDigest()).toBe(before);
+      expect(await api.count('occurrences')).toBe(occurrencesBefore);
+      const kept = await ds.transaction((m) => service.reportStatus({ code: cam.code, status: 'OFFLINE', observedAt: new Date((clock += 1000)), source: 'PLATFORM', actor }, m));
+      expect(kept.asset).toMatchObject({ status: 'OFFLINE', openOccurrence: { id: kept.occurrence?.id } });
+      const occ = (await operator.get(`/occurrences/${kept.occurrence!.id}`).expect(200)).body as OccurrenceDetail;
+      expect(occ).toMatchObject({ category: 'CAMERA_FAULT', lead: 'MOBILITY', status: 'NEW', reportCount: 1 });
     });
 
     it('an unknown code is refused naming code; bad bodies are 400 naming the field, nothing stored', async () => {
