@@ -33,6 +33,7 @@ export * from './assets/default-asset-rules';
 export * from './assets/check-asset-rules';
 export * from './assets/asset-fault';
 export * from './assets/asset-import';
+export * from './geo/service-area';
 export * from './platform/ngsi-ld-attribute';
 export * from './platform/platform-alert';
 export * from './platform/platform-device';

@@ -68,7 +68,7 @@ export class AssetsService {
           location: { lat: dto.location.lat, lon: dto.location.lon }, address: dto.location.address ?? null,
           camera: dto.kind === 'CAMERA' ? { snapshotUrl: dto.camera?.snapshotUrl ?? null, streamUrl: dto.camera?.streamUrl ?? null, directionDeg: dto.camera?.directionDeg ?? null } : null,
           synthetic: dto.synthetic ?? false,
-        }], false);
+        }], 'fail');
         await this.audit.record(m, { actor: actorLabel(actor), action: 'ASSET_CREATED', target: `asset:${dto.code}`, details: { id, kind: dto.kind } });
         return id;
       });

@@ -464,6 +464,8 @@ export const EVENT_LABELS: EnumLabels = {
   UNIT_ON_SCENE: { pt: 'Meio no local', en: 'Unit on scene' },
   UNIT_RELEASED: { pt: 'Meio libertado', en: 'Unit released' },
   UNIT_STATUS_CHANGED: { pt: 'Disponibilidade do meio', en: 'Unit availability' },
+  ASSET_FAULT_REPORTED: { pt: 'Nova avaria do equipamento', en: 'Asset fault reported again' },
+  ASSET_RESTORED: { pt: 'Equipamento reposto: propõe-se resolver', en: 'Asset restored: resolution proposed' },
 };
 
 export const UNIT_STATUS_LABELS: EnumLabels = {
@@ -562,5 +564,7 @@ export const CATEGORY_EN: Record<string, string> = {
   DEAD_ANIMAL: 'Dead animal on the street',
   POLLUTION_SPILL: 'Spill / pollution',
   AIR_QUALITY_ALERT: 'Air quality alert',
+  CAMERA_FAULT: 'Camera fault',
+  SENSOR_FAULT: 'Sensor fault',
   OTHER: 'Other',
 };
