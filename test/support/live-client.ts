@@ -20,7 +20,7 @@ export async function openLiveSocket(url: string, token: string, listen: (socket
 }
 
 /** Waits (polling, at most 15 s) until `check()` holds, else fails naming `what`. */
-export async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
-  if (!check()) throw new Error(`timed out waiting for ${what}`);
+export async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 300 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!(await check())) throw new Error(`timed out waiting for ${what}`);
 }

@@ -1,16 +1,8 @@
 import type { JsonObject } from '@cgi/domain';
 import { PlatformSubscriptionsService } from '../../src/platform/platform-subscriptions.service';
 import { PLACES, startApi, type ApiHarness } from '../../../../test/support/api-harness';
+import { until } from '../../../../test/support/live-client';
 import { expectValidAlert, keyValuesOf, startRecorder, type Recorded } from './platform-support';
-
-/** Waits (polling) until `check` holds; fails with `what` if it does not within the deadline. */
-async function until(what: string, check: () => boolean | Promise<boolean>, deadlineMs = 15000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const isUpsert = (r: Recorded): boolean => r.method === 'POST' && r.url === '/ngsi-ld/v1/entityOperations/upsert';
 const entitiesOf = (r: Recorded): JsonObject[] => r.body as JsonObject[];
