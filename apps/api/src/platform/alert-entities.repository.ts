@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { occurrenceToAlert, toNormalized, type CgiAlertKeyValues, type PublishableOccurrence } from '@cgi/domain';
-import type { Department, OccurrenceSource, OccurrenceStatus, PlatformAlertRule, Priority } from '@cgi/shared';
+import type { PlatformAlertRule } from '@cgi/shared';
+import type { OccurrenceRow } from '../occurrences/occurrence.repository';
 import { RuleSetService } from '../rules/rule-set.service';
 import { ALERT_CONTEXT_URL, CORE_CONTEXT_URL } from './json-ld-contexts';
 
@@ -14,16 +15,7 @@ export const PUBLISHABLE_COLUMNS = `o.id, o.reference, o.category, o.priority, o
   ST_Y(o.location::geometry) AS lat, ST_X(o.location::geometry) AS lon,
   (o.description_public_at IS NOT NULL) AS made_public, o.created_at, o.updated_at`;
 
-export interface PublishableRow {
-  id: string;
-  reference: string;
-  category: string;
-  priority: Priority;
-  status: OccurrenceStatus;
-  source: OccurrenceSource;
-  lead_department: Department;
-  lat: number;
-  lon: number;
+export interface PublishableRow extends Pick<OccurrenceRow, 'id' | 'reference' | 'category' | 'priority' | 'status' | 'source' | 'lead_department' | 'lat' | 'lon'> {
   made_public: boolean;
   created_at: Date;
   updated_at: Date;

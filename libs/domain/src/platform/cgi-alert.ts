@@ -1,4 +1,4 @@
-import type { Department, OccurrenceSource, OccurrenceStatus, PlatformAlertRule, Priority } from '@cgi/shared';
+import type { Department, OccurrenceStatus, OccurrenceView, PlatformAlertRule, Priority } from '@cgi/shared';
 import { OPEN_STATUSES } from '@cgi/shared';
 import { coarseCoordinate } from '../open311/open311';
 import type { AlertCategory, AlertSeverity } from './platform-alert';
@@ -9,14 +9,7 @@ export const CGI_ALERT_SOURCE = 'urn:ngsi-ld:Organization:CGI-Porto';
 export const CGI_ALERT_ID_PREFIX = 'urn:ngsi-ld:Alert:CGI-Porto:';
 
 /** What the CGI publishes of an occurrence: nothing a person wrote or is (ADR 0027). */
-export interface PublishableOccurrence {
-  id: string;
-  reference: string;
-  category: string;
-  priority: Priority;
-  status: OccurrenceStatus;
-  source: OccurrenceSource;
-  lead: Department | null;
+export interface PublishableOccurrence extends Pick<OccurrenceView, 'id' | 'reference' | 'category' | 'priority' | 'status' | 'source' | 'lead'> {
   lat: number;
   lon: number;
   /** A citizen's report made public by the CGI (ADR 0020): its exact point may be shown. */
@@ -74,7 +67,7 @@ export function occurrenceToAlert(o: PublishableOccurrence, rules: readonly Plat
   return {
     id: alertIdOf(o.reference),
     type: 'Alert',
-    category: (row?.alertCategory as AlertCategory | undefined) ?? CATEGORY_OF_LEAD[o.lead ?? 'CGI'],
+    category: (row?.alertCategory as AlertCategory | undefined) ?? CATEGORY_OF_LEAD[o.lead],
     ...(row ? { subCategory: row.alertSubCategory } : {}),
     severity: SEVERITY[o.priority],
     location: { type: 'Point', coordinates: [lon, lat] },
