@@ -6,7 +6,8 @@ export interface Scenario {
   /** Occurrences per hour across the city. */
   ratePerHour: number;
   /** Share of each source. */
-  sources: Record<OccurrenceSource, number>;
+  /** Shares of the REST sources (the Urban Platform's alerts come as NGSI-LD notifications, not from the simulator). */
+  sources: Record<Exclude<OccurrenceSource, 'PLATFORM'>, number>;
   /** Category weights. */
   categories: Record<string, number>;
   /** Parish weights by INE code (the rest share what is left). */

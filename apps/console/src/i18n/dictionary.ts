@@ -438,6 +438,7 @@ export const SOURCE_LABELS: EnumLabels = {
   OPERATOR: { pt: 'Operador', en: 'Operator' },
   CITIZEN: { pt: 'Munícipe', en: 'Citizen' },
   SENSOR: { pt: 'Sensor', en: 'Sensor' },
+  PLATFORM: { pt: 'Plataforma Urbana', en: 'Urban Platform' },
 };
 
 export const EVENT_LABELS: EnumLabels = {

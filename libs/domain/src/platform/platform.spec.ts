@@ -1,6 +1,6 @@
 import type { PlatformAlertRule } from '@cgi/shared';
 import { alertIdOf, CGI_ALERT_SOURCE, occurrenceToAlert, referenceOfAlertId, toNormalized, type PublishableOccurrence } from './cgi-alert';
-import { AttributeError, attributeValue, pointOf } from './ngsi-ld-attribute';
+import { AttributeError, attributeValue, pointOf, type JsonObject } from './ngsi-ld-attribute';
 import { alertToIntake } from './platform-alert';
 import { assetStatusOfDeviceState, deviceToStatus } from './platform-device';
 
@@ -31,7 +31,7 @@ describe('attributeValue', () => {
   });
 
   it('reads the default instance of a multi-attribute', () => {
-    const a = [{ type: 'Property', value: 1, datasetId: 'urn:d:1' }, { type: 'Property', value: 2 }];
+    const a: JsonObject[] = [{ type: 'Property', value: 1, datasetId: 'urn:d:1' }, { type: 'Property', value: 2 }];
     expect(attributeValue({ a }, 'a')).toBe(2);
   });
 });
