@@ -1,4 +1,5 @@
 import type { JsonObject } from '@cgi/domain';
+import { PlatformMetrics } from '../../src/platform/platform-metrics';
 import { PlatformSubscriptionsService } from '../../src/platform/platform-subscriptions.service';
 import { PLACES, startApi, type ApiHarness } from '../../../../test/support/api-harness';
 import { until } from '../../../../test/support/live-client';
@@ -17,10 +18,18 @@ describe('Urban Platform publisher: occurrences → NGSI-LD Alert upserts', () =
   let recorder: Awaited<ReturnType<typeof startRecorder>>;
   /** Upserts the recorder fails on purpose (503) before it takes them again. */
   let failNext = 0;
+  /** Upserts the recorder answers 207, refusing their first entity (a broker's per-entity error). */
+  let refuseNext = 0;
   const answered = new Map<Recorded, number>();
 
   beforeAll(async () => {
     recorder = await startRecorder((r) => {
+      if (isUpsert(r) && refuseNext > 0) {
+        refuseNext--;
+        answered.set(r, 207);
+        const [first, ...rest] = entitiesOf(r).map((e) => String(e.id));
+        return { status: 207, body: { success: rest, errors: [{ entityId: first, error: { type: 'https://uri.etsi.org/ngsi-ld/errors/BadRequestData', title: 'Bad request', detail: 'refused by the test' } }] } };
+      }
       const status = isUpsert(r) && failNext > 0 ? (failNext--, 503) : isUpsert(r) ? 204 : 404;
       answered.set(r, status);
       return { status };
@@ -84,6 +93,18 @@ describe('Urban Platform publisher: occurrences → NGSI-LD Alert upserts', () =
     await new Promise((r) => setTimeout(r, 300));
     const states = delivered().flatMap(entitiesOf).map((e) => `${String(e.id)} ${JSON.stringify((e.dateModified as JsonObject).value)}`);
     expect(states.length).toBe(new Set(states).size);
+  });
+
+  it('counts the entities a broker refuses one by one (207) and goes on: they are not sent again', async () => {
+    const refusedBefore = (await api.app.get(PlatformMetrics).published.get()).values.find((v) => v.labels.outcome === 'refused')?.value ?? 0;
+    refuseNext = 1;
+    const occ = await intake({ category: 'NOISE', location: PLACES.santaCatarina, description: 'Ruído' });
+    await until('the 207 answered', () => upserts().some((r) => answered.get(r) === 207 && entitiesOf(r).some((e) => e.id === alertId(occ.reference))));
+    const next = await intake({ category: 'ROAD_DAMAGE', location: PLACES.campanha, description: 'Buraco' });
+    await until('the next occurrence upserted', () => deliveredIds().has(alertId(next.reference)));
+    expect(upserts().filter((r) => entitiesOf(r).some((e) => e.id === alertId(occ.reference)))).toHaveLength(1);
+    const refused = (await api.app.get(PlatformMetrics).published.get()).values.find((v) => v.labels.outcome === 'refused')?.value ?? 0;
+    expect(refused).toBe(refusedBefore + 1);
   });
 
   it('moved its checkpoint to the head of the log', async () => {
