@@ -435,12 +435,12 @@ export class Env {
   @IsString()
   PLATFORM_NOTIFY_API_KEY?: string;
 
-  /** Entities one notification may carry. */
+  /** Entities one notification may carry (BODY_LIMIT_BYTES bounds it too: 256 KB hold about 600 Alerts). */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)
   @Max(10000)
-  PLATFORM_NOTIFY_MAX_ENTITIES = 1000;
+  PLATFORM_NOTIFY_MAX_ENTITIES = 500;
 
   /** "off": this node publishes nothing to the broker (another deployment does). */
   @IsIn(['on', 'off'])
