@@ -98,6 +98,22 @@ async function count(url: string, sql: string): Promise<number> {
   }
 }
 
+/** Waits until the publisher's checkpoint is at the head of the event log (at most 2 min). */
+async function drained(url: string): Promise<void> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    for (let i = 0; i < 1200; i++) {
+      const { rows } = await c.query<{ behind: boolean }>(`SELECT EXISTS (SELECT 1 FROM occurrence_events e, event_consumers c
+        WHERE c.name = 'platform-publisher' AND (e.tx_id, e.seq) > (c.tx_id, c.seq)) AS behind`);
+      if (!rows[0].behind) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await c.end();
+  }
+}
+
 async function closedLoop(path: string, headers: Record<string, string>, body: () => string, connections: number, seconds: number): Promise<{ perSecond: number; non2xx: number }> {
   const result = await autocannon({
     url: `http://127.0.0.1:${PORT}${path}`, method: 'POST', connections, duration: seconds, headers,
@@ -154,8 +170,11 @@ async function main(): Promise<void> {
       return a ? [a.receivedAt - a.dateIssued] : [];
     });
 
+    await drained(url);
     console.log(`saturation: platform notifications (4 brokers), ${SATURATION_SECONDS} s`);
     const platformSat = await closedLoop('/ngsi-ld/v1/notify', notifyHeaders, notificationBody, 4, SATURATION_SECONDS);
+    // The publisher's backlog of the platform phase must not run into the operator phase (both pay for publishing their own).
+    await drained(url);
     console.log(`saturation: operator intake (64 connections), ${SATURATION_SECONDS} s`);
     const operatorSat = await closedLoop('/api/v1/occurrences', { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` }, operatorBody, 64, SATURATION_SECONDS);
     const platformEntities = platformSat.perSecond * PER_NOTIFICATION;
