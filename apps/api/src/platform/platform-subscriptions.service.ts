@@ -37,6 +37,9 @@ export class PlatformSubscriptionsService implements OnApplicationBootstrap, OnM
   }
 
   onApplicationBootstrap(): void {
+    if (this.broker.configured && !this.configured) {
+      this.logger.warn('PLATFORM_BROKER_URL is set but PLATFORM_NOTIFY_URL or PLATFORM_NOTIFY_API_KEY is not: no subscriptions are made (the broker notifies nothing)');
+    }
     if (!this.configured) return;
     this.ready = new Promise<void>((resolve) => this.attempt(1, resolve));
   }
