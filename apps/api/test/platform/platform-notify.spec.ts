@@ -84,6 +84,22 @@ describe('POST /ngsi-ld/v1/notify (Urban Platform notifications)', () => {
     });
   });
 
+  it('reads the attributes by what the @context says they are: aliases and full IRIs come out as the model names', async () => {
+    const SDM = 'https://smartdatamodels.org/dataModel.Alert/';
+    const aliased = { id: `urn:ngsi-ld:Alert:aliased-${++seq}`, type: 'Alert', cat: 'traffic', sub: 'carAccident', sev: 'critical',
+      location: { type: 'Point', coordinates: PORTO }, dateIssued: '2026-12-04T03:05:00Z', alertSource: 'urn:ngsi-ld:Camera:cam-9' };
+    const iris = { id: `urn:ngsi-ld:Alert:iris-${++seq}`, type: `${SDM}Alert`, [`${SDM}category`]: 'weather', [`${SDM}subCategory`]: 'flood',
+      location: { type: 'Point', coordinates: PORTO }, [`${SDM}dateIssued`]: '2026-12-04T03:06:00Z', [`${SDM}alertSource`]: 'urn:ngsi-ld:Device:s-2' };
+    // "category" means something else in this sender's context: it must not be read as the Alert's category.
+    const context = [...ALERT_CONTEXT, { cat: `${SDM}category`, sub: `${SDM}subCategory`, sev: `${SDM}severity`, category: 'https://example.org/vocab/category' }];
+    const res = await post({ ...notification([aliased, iris, { ...alert(), category: 'weather' }]), '@context': context }, { type: 'application/ld+json' });
+    expect(res.status).toBe(200);
+    expect(res.body.rejected).toEqual([{ index: 2, id: expect.any(String), field: 'data[2].category', reason: 'is required' }]);
+    const rows = (await api.db.query(`SELECT category, priority FROM occurrences WHERE id = ANY($1::uuid[]) ORDER BY created_at`, [res.body.occurrences.map((o: { id: string }) => o.id)])).rows;
+    expect(rows).toEqual(expect.arrayContaining([{ category: 'TRAFFIC_ACCIDENT', priority: 'P1' }, expect.objectContaining({ category: 'FLOODING' })]));
+    expect(rows).toHaveLength(2);
+  });
+
   it('takes the same notification twice as one occurrence', async () => {
     const before = await occurrences();
     const body = notification([alert()]);
