@@ -143,13 +143,6 @@ export class AssetsService {
     return rows.map((r) => ({ asset: toAssetView(r), distanceMeters: Math.round(Number(r.distance_m)) }));
   }
 
-  /** The code of an asset (what status reports name it by), or 404. */
-  async codeOf(id: string): Promise<string> {
-    const rows: Array<{ code: string }> = await this.ds.query(`SELECT code FROM assets WHERE id = $1`, [id]);
-    if (rows.length === 0) throw new DomainException('NOT_FOUND', 'Asset not found');
-    return rows[0].code;
-  }
-
   private async row(m: EntityManager, id: string): Promise<AssetRow> {
     const rows: AssetRow[] = await m.query(`${ASSET_SELECT} WHERE a.id = $1`, [id]);
     if (rows.length === 0) throw new DomainException('NOT_FOUND', 'Asset not found');
