@@ -38,7 +38,7 @@ export const ASSET_REGISTRY_ACTOR: Actor = {
   username: 'asset-registry',
   role: 'INTEGRATION',
   department: null,
-  scopes: ['occurrences:create'],
+  scopes: ['occurrences:create', 'platform:notify'],
 };
 
 /** An asset named by its code (the contract) or its id (the REST endpoint). */
@@ -151,7 +151,8 @@ export class AssetStatusService {
       const result = await this.intake.intake(
         {
           category: decision.category,
-          source: 'SENSOR',
+          // The channel it came by: the Urban Platform's Device states count as the platform's.
+          source: input.source === 'PLATFORM' ? 'PLATFORM' : 'SENSOR',
           location: { lat: asset.lat, lon: asset.lon, address: asset.address ?? undefined },
           flags: decision.flags,
           description: assetFaultDescription(asset, status, reason),

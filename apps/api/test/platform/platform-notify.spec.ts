@@ -206,6 +206,10 @@ describe('POST /ngsi-ld/v1/notify (Urban Platform notifications)', () => {
       const [asset] = (await api.db.query(`SELECT status, status_source FROM assets WHERE code = 'TL-NGSI-1'`)).rows;
       expect(asset).toEqual({ status: 'FAULT', status_source: 'PLATFORM' });
       expect(await occurrences()).toBe(before + 1);
+      const opened = (await api.db.query(
+        `SELECT o.source, o.category FROM asset_occurrences l JOIN assets a ON a.id = l.asset_id JOIN occurrences o ON o.id = l.occurrence_id WHERE a.code = 'TL-NGSI-1'`,
+      )).rows;
+      expect(opened).toEqual([{ source: 'PLATFORM', category: 'TRAFFIC_LIGHT_FAULT' }]);
       const again = await post(notification([device]), { link: DEVICE_LINK });
       expect(again.body).toMatchObject({ accepted: 0, replayed: 1 });
       expect(await occurrences()).toBe(before + 1);
