@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { JwtService } from '@nestjs/jwt';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Department, Role } from '@cgi/shared';
@@ -43,6 +44,12 @@ export interface ApiHarness {
   db: Client;
   count: (table: string) => Promise<number>;
   close: () => Promise<void>;
+}
+
+/** Listens on a free loopback port (for real socket clients and brokers) and answers the base URL. */
+export async function listenOnLoopback(app: NestFastifyApplication): Promise<string> {
+  await app.listen(0, '127.0.0.1');
+  return `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 }
 
 /** Boots the real AppModule on a fresh database cloned from the migrated template. */

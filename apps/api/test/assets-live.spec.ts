@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import type { AssetView, LiveAssetStatus, LiveOccurrenceEvent } from '@cgi/shared';
-import { startApi, type ApiHarness, type TestIdentity } from '../../../test/support/api-harness';
+import { listenOnLoopback, startApi, type ApiHarness, type TestIdentity } from '../../../test/support/api-harness';
 import { openLiveSocket, until, type LiveSocket } from '../../../test/support/live-client';
 
 /**
@@ -15,8 +14,7 @@ describe('assets on the live feed', () => {
 
   beforeAll(async () => {
     api = await startApi({ LIVE_HEARTBEAT_MS: '250' });
-    await api.app.listen(0, '127.0.0.1');
-    url = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+    url = await listenOnLoopback(api.app);
   });
   afterAll(async () => {
     sockets.forEach((s) => s.disconnect());

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { MqttClient } from 'mqtt';
 import type { Socket } from 'socket.io-client';
@@ -7,7 +6,7 @@ import { UNIT_POSITION_TOPIC, type Department, type LiveServerEvents, type LiveU
 import { createApp } from '../src/app.factory';
 import { ApiKeyService } from '../src/auth/api-key.service';
 import { UnitPositionRetentionJob } from '../src/units/positions/unit-position-retention.job';
-import { PLACES, startApi, type ApiHarness, type TestIdentity } from '../../../test/support/api-harness';
+import { PLACES, listenOnLoopback, startApi, type ApiHarness, type TestIdentity } from '../../../test/support/api-harness';
 import { openLiveSocket } from '../../../test/support/live-client';
 import { brokerCredentials, mqttClient, vehicleUser } from '../../../test/support/mqtt-broker';
 
@@ -107,11 +106,9 @@ describe('AVL positions (HTTP, MQTT through the project broker, live on two node
       LIVE_HEARTBEAT_MS: '200',
     };
     api = await startApi(overrides);
-    await api.app.listen(0, '127.0.0.1');
-    urlA = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+    urlA = await listenOnLoopback(api.app);
     second = await createApp(api.env, { logger: false });
-    await second.listen(0, '127.0.0.1');
-    urlB = `http://127.0.0.1:${(second.getHttpServer().address() as AddressInfo).port}`;
+    urlB = await listenOnLoopback(second);
     apiKey = (await api.app.get(ApiKeyService).create('AVL gateway', ['units:positions'], 'test')).key;
     for (const url of [urlA, urlB]) {
       await until(async () => {

@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import type { LiveOccurrenceEvent, UnitAssignmentView, UnitEventPayload } from '@cgi/shared';
-import { PLACES, startApi, type ApiHarness, type TestIdentity } from '../../../test/support/api-harness';
+import { PLACES, listenOnLoopback, startApi, type ApiHarness, type TestIdentity } from '../../../test/support/api-harness';
 import { openLiveSocket, until, type LiveSocket } from '../../../test/support/live-client';
 
 /**
@@ -15,8 +14,7 @@ describe('units on the live feed', () => {
 
   beforeAll(async () => {
     api = await startApi({ LIVE_HEARTBEAT_MS: '250' });
-    await api.app.listen(0, '127.0.0.1');
-    url = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+    url = await listenOnLoopback(api.app);
   });
   afterAll(async () => {
     sockets.forEach((s) => s.disconnect());
