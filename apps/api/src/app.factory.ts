@@ -8,6 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import { AppModule } from './app.module';
+import { useAssetImportBodies } from './assets/asset-import.body';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { contentSecurityPolicy, docsContentSecurityPolicy, serializeCsp } from './common/content-security-policy';
 import { useStrictFormBody } from './common/form-body';
@@ -44,6 +45,8 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
   const fastify = app.getHttpAdapter().getInstance();
   // Form bodies (Open311 POSTs, the status page's comments) decoded strictly; JSON stays Fastify's own parser.
   useStrictFormBody(app, env.BODY_LIMIT_BYTES);
+  // Asset imports: CSV and GeoJSON files (issue 15).
+  useAssetImportBodies(app);
   // The client IP and correlation id of the request, for the security audit log.
   fastify.addHook('onRequest', (request, _reply, done) => {
     runWithRequestContext({ ip: request.ip, correlationId: String(request.id), receivedAt: performance.now() }, done);

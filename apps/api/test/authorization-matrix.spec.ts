@@ -47,7 +47,7 @@ describe('authorization matrix: every endpoint × every role', () => {
 
   beforeAll(async () => {
     api = await startApi({ RATE_LIMIT_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}`, RATE_LIMIT_LOGIN_IP_PER_MINUTE: '1000', RATE_LIMIT_PUBLIC_IP_PER_MINUTE: '1000' });
-    apiKey = (await api.app.get(ApiKeyService).create('Matrix client', ['occurrences:create', 'reference:read', 'units:positions'], 'test')).key;
+    apiKey = (await api.app.get(ApiKeyService).create('Matrix client', ['occurrences:create', 'reference:read', 'units:positions', 'assets:status'], 'test')).key;
     shared = {
       dispatched: await fire(),
       anyUser: (await api.db.query(`SELECT id FROM users WHERE username = 'viewer'`)).rows[0].id,
@@ -125,6 +125,20 @@ describe('authorization matrix: every endpoint × every role', () => {
     }
     return { id: shared.fireUnitId, code: 'MX-VUCI-01' };
   }
+
+  /** An asset of the registry (issue 15), created by the ADMIN: a traffic light near Campanhã. */
+  let assetSeq = 0;
+  async function newAsset(): Promise<string> {
+    assetSeq += 1;
+    const res = await as('admin', 'POST', '/api/v1/assets').send({
+      code: `MTX-SEM-${assetSeq}`, kind: 'TRAFFIC_LIGHT', name: `Semáforo ${assetSeq}`, department: 'MOBILITY', location: { lat: PLACES.campanha.lat, lon: PLACES.campanha.lon },
+    });
+    expect(res.status).toBe(201);
+    return res.body.id;
+  }
+  const assetUrl = (suffix = '') => async (_who: Who, fresh: boolean): Promise<Call> => ({
+    url: `/api/v1/assets/${fresh ? await newAsset() : (shared.asset ??= await newAsset())}${suffix}`,
+  });
 
   async function refreshTokenOf(username: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
@@ -284,6 +298,26 @@ describe('authorization matrix: every endpoint × every role', () => {
       call: async () => ({ url: `/api/v1/units/${(await fireUnit()).id}/trail` }),
     },
     { method: 'POST', path: '/api/v1/admin/users/{id}/unlock', allowed: ['admin'], ok: 204, call: async () => ({ url: `/api/v1/admin/users/${shared.anyUser}/unlock` }) },
+    // --- assets (issue 15): every user reads them; ADMIN manages them; status by the CGI, ADMIN and API keys with assets:status
+    { method: 'GET', path: '/api/v1/assets', allowed: ALL_USERS, ok: 200, call: at('/api/v1/assets') },
+    { method: 'GET', path: '/api/v1/assets/{id}', allowed: ALL_USERS, ok: 200, call: assetUrl() },
+    {
+      method: 'POST', path: '/api/v1/assets', allowed: ['admin'], ok: 201,
+      call: async () => ({ url: '/api/v1/assets', body: { code: `MTX-C-SEM-${(assetSeq += 1)}`, kind: 'BOLLARD', name: 'Pilarete', department: 'MOBILITY', location: { lat: 41.15, lon: -8.6 } } }),
+    },
+    { method: 'PATCH', path: '/api/v1/assets/{id}', allowed: ['admin'], ok: 200, call: async (w, f) => ({ ...(await assetUrl()(w, f)), body: { version: 1, name: 'Renomeado' } }) },
+    {
+      method: 'POST', path: '/api/v1/assets/{id}/status', allowed: [...CGI, 'admin', 'apiKey'], ok: 200,
+      call: async (w, f) => ({ ...(await assetUrl('/status')(w, f)), body: { status: 'MAINTENANCE', reason: 'Matriz' } }),
+    },
+    {
+      method: 'POST', path: '/api/v1/assets/import', allowed: ['admin'], ok: 200,
+      call: async () => ({
+        url: '/api/v1/assets/import',
+        body: { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [-8.6, 41.15] }, properties: { code: `MTX-I-${(assetSeq += 1)}`, kind: 'CAMERA', name: 'Câmara', department: 'MOBILITY' } }] },
+      }),
+    },
+    { method: 'GET', path: '/api/v1/occurrences/{id}/assets', allowed: ALL_USERS, ok: 200, notFoundFor: ['mobilityAgent'], call: occ('DISPATCHED', '/assets') },
   ];
 
   const expected = (row: Row, who: Who): number => {

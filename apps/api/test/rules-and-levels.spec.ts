@@ -130,7 +130,8 @@ describe('listing and reference data', () => {
     const parishes = await api.http().get('/api/v1/reference/parishes');
     expect(parishes.body.features).toHaveLength(7);
     const cats = await api.http().get('/api/v1/reference/categories').set('authorization', api.auth('viewer'));
-    expect(cats.body.categories).toHaveLength(28);
+    // governance.md §3 and the asset registry's CAMERA_FAULT and SENSOR_FAULT (issue 15).
+    expect(cats.body.categories).toHaveLength(30);
     const units = await api.http().get('/api/v1/reference/units').set('authorization', api.auth('viewer'));
     expect(units.body.ruleSetVersion).toBe(cats.body.ruleSetVersion);
     expect(units.body.units.onSceneRadiusMeters).toBe(100);

@@ -28,3 +28,8 @@ export * from './units/default-unit-rules';
 export * from './units/unit-lifecycle';
 export * from './units/unit-position';
 export * from './units/unit-fleet';
+
+export * from './assets/default-asset-rules';
+export * from './assets/check-asset-rules';
+export * from './assets/asset-fault';
+export * from './assets/asset-import';

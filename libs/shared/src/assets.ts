@@ -133,3 +133,36 @@ export interface AssetRules {
   /** An occurrence's detail lists the assets within this many metres (300). */
   nearbyRadiusMeters: number;
 }
+
+/** What said an asset's status changed. */
+export const ASSET_STATUS_SOURCES = ['OPERATOR', 'SENSOR', 'PLATFORM', 'IMPORT'] as const;
+export type AssetStatusSource = (typeof ASSET_STATUS_SOURCES)[number];
+
+/** The live feed's `assets:status` message: the assets whose status changed, as they are now. */
+export interface LiveAssetStatus {
+  assets: AssetView[];
+}
+
+/** The answer of an import (`POST /api/v1/assets/import`, `npm run assets:import`): upserted by code. */
+export interface AssetImportResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** True when nothing was stored (`dryRun`). */
+  dryRun: boolean;
+}
+
+/**
+ * An asset as imported or created: what a GeoJSON Feature's properties or a CSV row carry
+ * (after validation). Status is not imported for an existing asset: it is the field's business.
+ */
+export interface AssetInput {
+  code: string;
+  kind: AssetKind;
+  name: string;
+  department: Department;
+  location: GeoPoint;
+  address: string | null;
+  camera: CameraInfo | null;
+  synthetic: boolean;
+}

@@ -55,5 +55,5 @@ export const DEADLINE_KINDS = ['ACKNOWLEDGE', 'ON_SCENE', 'RESOLVE'] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
 /** What an integration client's API key may do (Gabinete do Munícipe, Urban Platform). */
-export const API_KEY_SCOPES = ['occurrences:create', 'reference:read', 'units:positions'] as const;
+export const API_KEY_SCOPES = ['occurrences:create', 'reference:read', 'units:positions', 'assets:status'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];

@@ -1,4 +1,5 @@
 import type { OccurrenceEventView, OccurrenceView } from './occurrence';
+import type { LiveAssetStatus } from './assets';
 import type { LiveUnitPositions } from './units';
 
 /**
@@ -79,6 +80,12 @@ export interface LiveServerEvents {
    * `GET /api/v1/units`); unit status changes arrive as `occurrence:event` (UNIT_* types).
    */
   'units:positions': (p: LiveUnitPositions) => void;
+  /**
+   * Assets whose status changed (issue 15), sent after the change is committed, to every logged-in
+   * console. Not replayed: a reconnecting console re-reads `GET /api/v1/assets`. Fault occurrences
+   * arrive as `occurrence:event` like any other.
+   */
+  'assets:status': (p: LiveAssetStatus) => void;
 }
 
 export interface LiveClientEvents {

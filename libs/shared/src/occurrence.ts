@@ -101,6 +101,10 @@ export const EVENT_TYPES = [
   'UNIT_RELEASED',
   /** A unit's availability changed outside any occurrence (AVAILABLE ⇄ UNAVAILABLE). */
   'UNIT_STATUS_CHANGED',
+  /** Another fault report of an asset linked to the open occurrence its fault opened (payload: reportCount). */
+  'ASSET_FAULT_REPORTED',
+  /** The asset of a fault occurrence is back to OK: a note proposing resolution. */
+  'ASSET_RESTORED',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

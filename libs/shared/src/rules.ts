@@ -1,4 +1,5 @@
 import type { AssignmentRole, Department, OperationalLevel, Partner, Priority } from './enums';
+import type { AssetRules } from './assets';
 import type { UnitRules } from './units';
 
 /**
@@ -123,6 +124,11 @@ export interface RuleSetDocument {
   duplicates: { radiusMeters: number; windowMinutes: number };
   /** The fleet's kinds (mean speeds for ETAs), the on-scene geofence and staleness (issue 14). */
   units: UnitRules;
+  /**
+   * Assets and the Urban Platform (issue 15): which occurrence an asset's fault opens, how FIWARE
+   * Alerts map to categories, and the radius of an occurrence's nearby assets.
+   */
+  assets: AssetRules;
 }
 
 export interface RuleSetView {

@@ -25,6 +25,9 @@ export const AUDIT_ACTIONS = [
   'PERSONAL_DATA_ANONYMISED',
   'REPORT_MADE_PUBLIC',
   'REPORT_WITHDRAWN_FROM_PUBLIC',
+  'ASSET_CREATED',
+  'ASSET_UPDATED',
+  'ASSETS_IMPORTED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

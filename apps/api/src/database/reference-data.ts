@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { DEFAULT_RULE_SET } from '@cgi/domain';
+import { ASSET_CATEGORIES, DEFAULT_RULE_SET } from '@cgi/domain';
 import type { Department } from '@cgi/shared';
 import { repoRoot } from './repo-root';
 
@@ -15,6 +15,7 @@ export const DEPARTMENT_NAMES: Record<Department, string> = {
 };
 
 const UNITS_COMMENT = 'Unit kinds of the municipal fleet, on-scene geofence and staleness (issue 14)';
+const ASSETS_COMMENT = 'Asset faults, Urban Platform alerts and nearby assets; categories CAMERA_FAULT and SENSOR_FAULT (issue 15)';
 
 interface ParishFeature {
   properties: { code: string; name: string; short_name: string; area_km2: number };
@@ -83,6 +84,25 @@ export async function seedReferenceData(ds: DataSource): Promise<void> {
       await m.query(
         `INSERT INTO occurrence_events (occurrence_id, type, actor, departments, payload) VALUES (NULL, 'RULE_SET_PUBLISHED', 'system', '{}', $1::jsonb)`,
         [JSON.stringify({ version: withUnits.version, comment: UNITS_COMMENT })],
+      );
+    }
+    // The same for assets (issue 15): `assets` of the seed, and the categories it names that the rules lack.
+    const newCategories = DEFAULT_RULE_SET.categories.filter((c) => ASSET_CATEGORIES.some((a) => a.code === c.code));
+    const [withAssets]: Array<{ version: number }> = await m.query(
+      `INSERT INTO rule_sets (version, document, created_by, comment)
+       SELECT version + 1,
+              jsonb_set(document || jsonb_build_object('assets', $1::jsonb), '{categories}',
+                        (document->'categories') || coalesce((SELECT jsonb_agg(n) FROM jsonb_array_elements($2::jsonb) n
+                                                               WHERE NOT document->'categories' @> jsonb_build_array(jsonb_build_object('code', n->'code'))), '[]'::jsonb)),
+              'system', $3
+         FROM rule_sets WHERE version = (SELECT max(version) FROM rule_sets) AND NOT document ? 'assets'
+       RETURNING version`,
+      [JSON.stringify(DEFAULT_RULE_SET.assets), JSON.stringify(newCategories), ASSETS_COMMENT],
+    );
+    if (withAssets) {
+      await m.query(
+        `INSERT INTO occurrence_events (occurrence_id, type, actor, departments, payload) VALUES (NULL, 'RULE_SET_PUBLISHED', 'system', '{}', $1::jsonb)`,
+        [JSON.stringify({ version: withAssets.version, comment: ASSETS_COMMENT })],
       );
     }
     await m.query(

@@ -190,16 +190,20 @@ export class OccurrenceIntakeService {
    * occurrence atomically with it). With an `idempotencyKey`, a report whose key was seen before
    * (from the same client) is not stored again: the answer is the occurrence stored then.
    * The bound (INTAKE_MAX_QUEUE, 503 OVERLOADED past it) is applied at the HTTP edge, before this
-   * runs (`tryAdmit`, ADR 0016).
+   * runs (`tryAdmit`, ADR 0016). With `manager`, the report is stored in the caller's transaction
+   * (like a citizen's, without the batch), so that it commits or rolls back with the caller's work.
    */
   async intake(
     dto: CreateOccurrenceDto,
     actor: Actor,
-    options: { within?: IntakeWithin; idempotencyKey?: string } = {},
+    options: { within?: IntakeWithin; idempotencyKey?: string; manager?: EntityManager } = {},
   ): Promise<IntakeResult> {
     const { within, idempotencyKey } = options;
     const key = idempotencyKey === undefined ? null : scopedIdempotencyKey(actor, idempotencyKey);
     const job: IntakeJob = { dto, source: intakeSource(dto, actor), by: actorLabel(actor), key };
+    // In the caller's transaction (an adapter that holds locks of its own, e.g. an asset's row):
+    // stored with it or not at all; a same-key race is then the caller's error to retry.
+    if (options.manager) return this.storeOne(options.manager, job, within);
     // The wait counts from the request's arrival: parsing, authentication and validation included.
     const since = requestContext().receivedAt ?? performance.now();
     if (performance.now() - since > this.env.INTAKE_MAX_WAIT_MS) throw this.tooLate();

@@ -7,8 +7,8 @@ describe('DEFAULT_RULE_SET', () => {
     expect(result.ok ? [] : result.errors).toEqual([]);
   });
 
-  it('has the 28 categories of governance.md §3, OTHER led by the CGI', () => {
-    expect(DEFAULT_RULE_SET.categories).toHaveLength(28);
+  it('has the 28 categories of governance.md §3 and the 2 of the asset registry (issue 15), OTHER led by the CGI', () => {
+    expect(DEFAULT_RULE_SET.categories).toHaveLength(30);
     expect(DEFAULT_RULE_SET.categories.find((c) => c.code === 'OTHER')).toMatchObject({ lead: 'CGI', support: [], defaultPriority: 'P3' });
   });
 
@@ -32,6 +32,9 @@ describe('DEFAULT_RULE_SET', () => {
       'TRAFFIC_ACCIDENT',
       'PUBLIC_DISORDER',
       'AIR_QUALITY_ALERT',
+      // Equipment faults: reported by the registry and the Urban Platform.
+      'CAMERA_FAULT',
+      'SENSOR_FAULT',
     ]);
   });
 

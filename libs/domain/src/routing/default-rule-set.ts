@@ -1,4 +1,5 @@
 import { PRIORITIES, type CategoryRule, type Department, type HolidayRule, type Priority, type RuleSetDocument, type SupportEscalationRule } from '@cgi/shared';
+import { ASSET_CATEGORIES, DEFAULT_ASSET_RULES } from '../assets/default-asset-rules';
 import { DEFAULT_UNIT_RULES } from '../units/default-unit-rules';
 
 /**
@@ -25,6 +26,8 @@ const NOT_CITIZEN_FACING = new Set([
   'TRAFFIC_ACCIDENT',
   'PUBLIC_DISORDER',
   'AIR_QUALITY_ALERT',
+  // Equipment faults (issue 15): the registry and the Urban Platform report them, not citizens.
+  ...ASSET_CATEGORIES.map((c) => c.code),
 ]);
 
 function category(code: string, name: string, lead: Department, support: Department[], defaultPriority: Priority): CategoryRule {
@@ -69,6 +72,8 @@ const CATEGORIES: CategoryRule[] = [
   category('DEAD_ANIMAL', 'Animal morto na via pública', 'ENVIRONMENT', [], 'P3'),
   category('POLLUTION_SPILL', 'Derrame / poluição', 'ENVIRONMENT', ['CIVIL_PROTECTION', 'FIRE'], 'P2'),
   category('AIR_QUALITY_ALERT', 'Alerta de qualidade do ar', 'ENVIRONMENT', ['CIVIL_PROTECTION'], 'P3'),
+  // Asset faults the registry adds (issue 15, ADR 0026).
+  ...ASSET_CATEGORIES.map((c) => category(c.code, c.name, c.lead, [...c.support], c.defaultPriority)),
   // OTHER: the CGI leads and an operator triages it (route() sets needsTriage).
   category('OTHER', 'Outra situação', 'CGI', [], 'P3'),
 ];
@@ -181,4 +186,5 @@ export const DEFAULT_RULE_SET: RuleSetDocument = deepFreeze({
   alertProposal: { minOccurrences: 5, windowMinutes: 60, priorities: ['P1', 'P2'] },
   duplicates: { radiusMeters: 150, windowMinutes: 120 },
   units: DEFAULT_UNIT_RULES,
+  assets: DEFAULT_ASSET_RULES,
 });

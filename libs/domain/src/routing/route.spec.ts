@@ -46,6 +46,9 @@ const CATALOGUE: Array<[string, Department, Department[], Priority]> = [
   ['DEAD_ANIMAL', 'ENVIRONMENT', [], 'P3'],
   ['POLLUTION_SPILL', 'ENVIRONMENT', ['CIVIL_PROTECTION', 'FIRE'], 'P2'],
   ['AIR_QUALITY_ALERT', 'ENVIRONMENT', ['CIVIL_PROTECTION'], 'P3'],
+  // Added by the asset registry (issue 15, ADR 0026).
+  ['CAMERA_FAULT', 'MOBILITY', [], 'P3'],
+  ['SENSOR_FAULT', 'ENVIRONMENT', ['CIVIL_PROTECTION'], 'P3'],
   ['OTHER', 'CGI', [], 'P3'],
 ];
 

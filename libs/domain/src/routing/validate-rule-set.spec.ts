@@ -60,6 +60,7 @@ describe('validateRuleSet', () => {
         'alertProposal',
         'duplicates',
         'units',
+        'assets',
       ].map((field) => ({ field, message: 'is required' })),
     );
   });

@@ -13,6 +13,7 @@ import {
   type SupportingRole,
 } from '@cgi/shared';
 import { IANAZone } from 'luxon';
+import { checkAssetRules } from '../assets/check-asset-rules';
 import { CLOCK_TIME_PATTERN } from '../sla/clock-time';
 import { fieldPath, itemPath, RuleSetChecker } from './rule-set-checker';
 
@@ -53,6 +54,7 @@ const ROOT_KEYS: readonly (keyof RuleSetDocument)[] = [
   'alertProposal',
   'duplicates',
   'units',
+  'assets',
 ];
 
 type Check = RuleSetChecker;
@@ -94,11 +96,13 @@ function checkCategory(c: Check, value: unknown, field: string): string | undefi
   return code;
 }
 
-function checkCategories(c: Check, value: unknown): void {
+/** Answers the valid category codes (for the rules that name categories), or undefined when the list is not an array. */
+function checkCategories(c: Check, value: unknown): string[] | undefined {
   const codes = c.array(value, 'categories', (v, f) => checkCategory(c, v, f) ?? null);
-  if (!codes) return;
+  if (!codes) return undefined;
   c.uniqueKeys(codes, 'categories', 'code', 'category code');
   if (!codes.includes(OTHER_CATEGORY)) c.fail('categories', `must include the ${OTHER_CATEGORY} category`);
+  return codes.filter((code): code is string => code !== null);
 }
 
 function checkCondition(c: Check, value: unknown, field: string): void {
@@ -336,7 +340,10 @@ export function validateRuleSet(doc: unknown): RuleSetValidation {
   const c = new RuleSetChecker();
   const root = c.object(doc, '', ROOT_KEYS);
   if (root) {
-    checkCategories(c, root.categories);
+    const before = c.errors.length;
+    const codes = checkCategories(c, root.categories);
+    // Rules naming categories are checked against a valid catalogue only (no cascade of errors from one bad row).
+    const categories = c.errors.length === before ? codes : undefined;
     checkModifiers(c, root.modifiers);
     c.oneOf(root.outsideMunicipalityLead, 'outsideMunicipalityLead', DEPARTMENTS);
     checkSlas(c, root.slas);
@@ -347,6 +354,7 @@ export function validateRuleSet(doc: unknown): RuleSetValidation {
     checkAlertProposal(c, root.alertProposal);
     checkDuplicates(c, root.duplicates);
     checkUnits(c, root.units);
+    checkAssetRules(c, root.assets, categories);
   }
   if (c.errors.length > 0) return { ok: false, errors: c.errors };
   return { ok: true, document: structuredClone(doc) as RuleSetDocument };
