@@ -1,4 +1,5 @@
 import { LiveCursor, OPEN_STATUSES, type LiveOccurrenceEvent, type OccurrenceView } from '@cgi/shared';
+import { nextFrame } from './frame-notifier';
 
 const TICKER_SIZE = 40;
 const DEPARTED_SIZE = 5000;
@@ -35,7 +36,7 @@ export class OccurrenceStore {
   events: LiveOccurrenceEvent[] = [];
   loaded = false;
 
-  constructor(private readonly schedule: (fn: () => void) => void = defaultSchedule) {}
+  constructor(private readonly schedule: (fn: () => void) => void = nextFrame) {}
 
   subscribe = (fn: () => void): (() => void) => {
     this.listeners.add(fn);
@@ -162,9 +163,4 @@ export class OccurrenceStore {
 
 function newer(a: OccurrenceView | undefined, b: OccurrenceView): OccurrenceView {
   return a && a.version > b.version ? a : b;
-}
-
-function defaultSchedule(fn: () => void): void {
-  if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden) requestAnimationFrame(fn);
-  else setTimeout(fn, 16);
 }

@@ -345,10 +345,23 @@ export class OccurrenceLayer extends L.Layer {
     for (const d of items) if (d.level !== 'L0') this.sprites.ring(ctx, d.level, d.x, d.y, ringRadius(d.r));
   }
 
+  /** True when an occurrence or a cluster is drawn under this container point (what is drawn below leaves the click to it). */
+  hitAt(x: number, y: number): boolean {
+    return this.hitDrawn(x, y) !== undefined;
+  }
+
+  private hitDrawn(x: number, y: number): Drawn | undefined {
+    for (let i = this.drawn.length - 1; i >= 0; i--) {
+      const d = this.drawn[i];
+      if ((d.x - x) ** 2 + (d.y - y) ** 2 <= (d.r + 4) ** 2) return d;
+    }
+    return undefined;
+  }
+
   private onClick(e: L.LeafletMouseEvent): void {
     const { x, y } = e.containerPoint;
     if (this.opts.covered?.(x, y)) return;
-    const hit = [...this.drawn].reverse().find((d) => (d.x - x) ** 2 + (d.y - y) ** 2 <= (d.r + 4) ** 2);
+    const hit = this.hitDrawn(x, y);
     if (!hit) return;
     if (hit.id) this.opts.onSelect?.(hit.id);
     else if (hit.clusterId !== undefined && this._map) {

@@ -1,4 +1,5 @@
 import type { LiveOccurrenceEvent, LiveUnitPositions, UnitEventPayload, UnitPosition, UnitStatus, UnitView } from '@cgi/shared';
+import { FrameNotifier, nextFrame } from '../live/frame-notifier';
 
 /** What the console shows as stale without a word from the API (the rule set's default, 5 min). */
 export const DEFAULT_STALE_AFTER_MS = 5 * 60_000;
@@ -25,22 +26,23 @@ export function unitPayload(e: LiveOccurrenceEvent): UnitEventPayload | null {
  */
 export class UnitStore {
   private readonly units = new Map<string, UnitView>();
-  private readonly listeners = new Set<() => void>();
-  private scheduled = false;
-  private revision = 0;
+  private readonly notifier: FrameNotifier;
   loaded = false;
 
   constructor(
-    private readonly schedule: (fn: () => void) => void = defaultSchedule,
+    schedule: (fn: () => void) => void = nextFrame,
     readonly staleAfterMs = DEFAULT_STALE_AFTER_MS,
-  ) {}
+  ) {
+    this.notifier = new FrameNotifier(schedule);
+  }
 
-  subscribe = (fn: () => void): (() => void) => {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  };
+  get subscribe(): FrameNotifier['subscribe'] {
+    return this.notifier.subscribe;
+  }
 
-  getRevision = (): number => this.revision;
+  get getRevision(): FrameNotifier['getRevision'] {
+    return this.notifier.getRevision;
+  }
 
   get size(): number {
     return this.units.size;
@@ -151,13 +153,7 @@ export class UnitStore {
   }
 
   private changed(): void {
-    this.revision++;
-    if (this.scheduled) return;
-    this.scheduled = true;
-    this.schedule(() => {
-      this.scheduled = false;
-      this.listeners.forEach((fn) => fn());
-    });
+    this.notifier.changed();
   }
 }
 
@@ -179,9 +175,4 @@ export function countByStatus(units: Iterable<UnitView>): Map<string, Record<Uni
     if (u.stale) row.stale++;
   }
   return out;
-}
-
-function defaultSchedule(fn: () => void): void {
-  if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden) requestAnimationFrame(fn);
-  else setTimeout(fn, 16);
 }
