@@ -41,9 +41,17 @@ export function AssetLayerToggles({ assets, visible, onToggle, className = '' }:
         <label key={l} className="asset-toggles__item">
           <input type="checkbox" checked={visible.has(l)} onChange={() => onToggle(l)} data-layer={l} />
           <span className={`asset-toggles__symbol asset-toggles__symbol--${l.toLowerCase()}`} aria-hidden="true" />
-          {label(ASSET_LAYER_LABELS, l)} <span className="muted">({counts[l].total}</span>
-          {counts[l].notOk ? <span className="asset-toggles__bad"> · {counts[l].notOk} {t('notOk')}</span> : null}
-          <span className="muted">)</span>
+          {label(ASSET_LAYER_LABELS, l)}
+          <span className="muted">
+            ({counts[l].total}
+            {counts[l].notOk ? (
+              <b className="asset-toggles__bad">
+                {' '}
+                · {counts[l].notOk} {t('notOk')}
+              </b>
+            ) : null}
+            )
+          </span>
         </label>
       ))}
     </fieldset>

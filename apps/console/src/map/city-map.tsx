@@ -61,6 +61,9 @@ export function unitLook(lang: Lang): (u: UnitView) => { letter: string; letterC
   });
 }
 
+/** The zoom the map goes to (at least) for a selected asset: its street. */
+const ASSET_ZOOM = 17;
+
 const PORTO_BOUNDS = L.latLngBounds([41.1383, -8.6913], [41.1859, -8.5526]);
 
 /**
@@ -168,9 +171,18 @@ export function CityMap(props: CityMapProps): ReactNode {
     assetLayer.current?.setVisible(assetLayers ?? new Set());
   }, [assetLayers]);
 
+  // The selected asset, close enough to tell it from the occurrences and assets around it (often one of them is its fault).
   useEffect(() => {
     assetLayer.current?.setHighlight(assetHighlight ?? null);
-  }, [assetHighlight]);
+    const m = map.current;
+    const a = assetHighlight ? assets?.get(assetHighlight) : undefined;
+    if (!m || !a) return;
+    const timer = setTimeout(() => {
+      m.invalidateSize({ pan: false });
+      m.setView([a.location.lat, a.location.lon], Math.max(m.getZoom(), ASSET_ZOOM), { animate: false });
+    }, 50);
+    return () => clearTimeout(timer);
+  }, [assetHighlight, assets]);
 
   useEffect(() => {
     unitLayer.current?.relook(unitLook(lang));

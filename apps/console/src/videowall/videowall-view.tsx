@@ -89,6 +89,7 @@ export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode 
       <main className="vw-main">
         <div className="vw-map">
           <CityMap config={config} store={store} parishes={parishes} levels={levelByScope} variant="videowall" label={t('viewVideowall')} units={units} assets={assets} assetLayers={assetLayers} />
+          <AssetLayerToggles assets={assets} visible={assetLayers} onToggle={toggleAssetLayer} className="asset-toggles--map" />
           <div className="legend" aria-label={t('legend')}>
             {(['P1', 'P2', 'P3', 'P4'] as const).map((p) => (
               <span key={p} className="legend__item">
@@ -101,8 +102,10 @@ export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode 
               </span>
             ))}
             <UnitLegend />
-            <AssetLegend />
-            <AssetLayerToggles assets={assets} visible={assetLayers} onToggle={toggleAssetLayer} className="asset-toggles--legend" />
+            <div className="legend__units" data-testid="asset-legend">
+              <b>{t('assetsLegend')}:</b>
+              <AssetStatusLegend />
+            </div>
             {!config.tileUrl ? <span className="legend__item muted">{t('offlineMap')}</span> : null}
           </div>
         </div>
@@ -120,11 +123,10 @@ export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode 
 }
 
 /** The assets' status colours and marks (their shapes are in the toggles). */
-function AssetLegend(): ReactNode {
-  const { t, label } = useI18n();
+function AssetStatusLegend(): ReactNode {
+  const { label } = useI18n();
   return (
-    <span className="legend__units" data-testid="asset-legend">
-      <b>{t('assetsLegend')}:</b>
+    <>
       {ASSET_STATUSES.map((s) => (
         <span key={s} className="legend__item">
           <span className="legend__asset" style={{ background: ASSET_STATUS_STYLE[s].fill, color: ASSET_STATUS_STYLE[s].text }}>
@@ -133,7 +135,7 @@ function AssetLegend(): ReactNode {
           {label(ASSET_STATUS_LABELS, s)}
         </span>
       ))}
-    </span>
+    </>
   );
 }
 
