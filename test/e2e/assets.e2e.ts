@@ -8,21 +8,15 @@
  * Screenshots (1920×1080 videowall, 1400×900 operator, 390×844 phone) go to var/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { AssetDetail, AssetImportResult, AssetView, OccurrenceDetail, OccurrenceView, Page as ApiPage } from '@cgi/shared';
+import { screenshotsOf } from './support/browser';
 import { useE2eSession } from './support/session';
-import { ROOT } from './support/stack';
 
 const e2e = useE2eSession();
 
-const SHOTS = join(ROOT, 'var', 'screenshots');
-function shot(name: string): string {
-  mkdirSync(SHOTS, { recursive: true });
-  return join(SHOTS, `assets-${name}.png`);
-}
+const shot = screenshotsOf('assets');
 
 /** Praça da Liberdade: the occurrence, and the assets around it. */
 const SCENE = { lat: 41.1466, lon: -8.6113, address: 'Praça da Liberdade 20' };

@@ -7,8 +7,7 @@ import { useToasts } from '../common/toasts';
 import { ASSET_KIND_LABELS, ASSET_SOURCE_LABELS, DEPARTMENT_LABELS, STATUS_LABELS } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useStoreRevision } from '../live/live-context';
-import { AssetStatusBadge } from './asset-badges';
-import { safeLink } from './asset-style';
+import { AssetStatusBadge, CameraLinks } from './asset-badges';
 import { getAsset } from './assets-api';
 
 /** An asset's occurrences split as its detail shows them: the open ones, then the past ones, newest first in each. */
@@ -54,8 +53,6 @@ export function AssetDetailPanel({ api, id, onClose, onSelectOccurrence }: { api
 
   if (!d) return <aside className="detail" aria-busy="true">{t('loading')}</aside>;
   const { open, past } = splitOccurrences(d.occurrences);
-  const snapshot = safeLink(d.camera?.snapshotUrl);
-  const stream = safeLink(d.camera?.streamUrl);
   const occurrenceRow = (o: AssetOccurrenceView): ReactNode => (
     <li key={o.id} data-reference={o.reference}>
       <time>{dateTime(o.createdAt)}</time> <PriorityBadge priority={o.priority} />{' '}
@@ -113,20 +110,7 @@ export function AssetDetailPanel({ api, id, onClose, onSelectOccurrence }: { api
           </>
         ) : null}
       </dl>
-      {snapshot || stream ? (
-        <div className="detail__actions">
-          {snapshot ? (
-            <a href={snapshot} target="_blank" rel="noopener noreferrer" className="btn" data-testid="camera-snapshot">
-              {t('cameraSnapshot')} ↗
-            </a>
-          ) : null}
-          {stream ? (
-            <a href={stream} target="_blank" rel="noopener noreferrer" className="btn btn--ghost">
-              {t('cameraStream')} ↗
-            </a>
-          ) : null}
-        </div>
-      ) : null}
+      <CameraLinks camera={d.camera} className="detail__actions" />
       <section>
         <h3>{t('openOccurrences')}</h3>
         {open.length === 0 ? <p className="muted">{t('none')}</p> : null}

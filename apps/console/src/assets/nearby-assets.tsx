@@ -6,8 +6,8 @@ import { ASSET_KIND_LABELS } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useStoreRevision } from '../live/live-context';
 import { formatDistance } from '../units/units-api';
-import { AssetStatusBadge } from './asset-badges';
-import { orderNearby, safeLink } from './asset-style';
+import { AssetStatusBadge, CameraLinks } from './asset-badges';
+import { orderNearby } from './asset-style';
 import { nearbyAssets } from './assets-api';
 
 /**
@@ -50,8 +50,6 @@ export function NearbyAssets({ api, occurrenceId, onSelectAsset }: { api: ApiCli
       {items !== null && items.length === 0 ? <p className="muted">{t('noNearbyAssets')}</p> : null}
       <ul className="nearby">
         {shown.map(({ asset: a, distanceMeters }) => {
-          const snapshot = safeLink(a.camera?.snapshotUrl);
-          const stream = safeLink(a.camera?.streamUrl);
           return (
             <li key={a.id} className={`nearby__item nearby__item--${a.status.toLowerCase()}`} data-asset={a.code} data-kind={a.kind}>
               <div className="nearby__head">
@@ -70,20 +68,7 @@ export function NearbyAssets({ api, occurrenceId, onSelectAsset }: { api: ApiCli
                 {label(ASSET_KIND_LABELS, a.kind)} · {a.code}
                 {a.openOccurrence ? ` · ${t('assetOccurrence')} ${a.openOccurrence.reference}` : ''}
               </div>
-              {snapshot || stream ? (
-                <div className="nearby__links">
-                  {snapshot ? (
-                    <a href={snapshot} target="_blank" rel="noopener noreferrer" className="btn btn--small" data-testid="camera-snapshot">
-                      {t('cameraSnapshot')} ↗
-                    </a>
-                  ) : null}
-                  {stream ? (
-                    <a href={stream} target="_blank" rel="noopener noreferrer" className="btn btn--small btn--ghost">
-                      {t('cameraStream')} ↗
-                    </a>
-                  ) : null}
-                </div>
-              ) : null}
+              <CameraLinks camera={a.camera} className="nearby__links" small />
             </li>
           );
         })}

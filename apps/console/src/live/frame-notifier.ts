@@ -1,8 +1,8 @@
 /**
- * Listeners told at most once per animation frame however many changes arrive (the console's stores),
+ * The console's stores: listeners told at most once per animation frame however many changes arrive,
  * with a revision React reads through useSyncExternalStore.
  */
-export class FrameNotifier {
+export class FrameNotified {
   private readonly listeners = new Set<() => void>();
   private scheduled = false;
   private revision = 0;
@@ -17,7 +17,7 @@ export class FrameNotifier {
   getRevision = (): number => this.revision;
 
   /** Something changed: a new revision, listeners told on the next frame. */
-  changed(): void {
+  protected changed(): void {
     this.revision++;
     if (this.scheduled) return;
     this.scheduled = true;
@@ -25,6 +25,27 @@ export class FrameNotifier {
       this.scheduled = false;
       this.listeners.forEach((fn) => fn());
     });
+  }
+}
+
+/** A store of items by id (units, assets). */
+export class KeyedStore<T extends { id: string }> extends FrameNotified {
+  protected readonly items = new Map<string, T>();
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  get(id: string): T | undefined {
+    return this.items.get(id);
+  }
+
+  list(): T[] {
+    return [...this.items.values()];
+  }
+
+  forEach(fn: (item: T) => void): void {
+    this.items.forEach(fn);
   }
 }
 

@@ -3,13 +3,12 @@ import Supercluster from 'supercluster';
 import { ASSET_LAYERS, ASSET_LAYER_OF, type AssetLayer as AssetLayerCode, type AssetStatus } from '@cgi/shared';
 import type { AssetStore } from '../assets/asset-store';
 import { ASSET_STATUS_STYLE, assetSymbolHalf, drawAssetSymbol, worstStatus } from '../assets/asset-style';
-import { SpriteCache } from './marker-sprites';
+import { CanvasLayer } from './canvas-layer';
 
 interface PointProps {
   id: string;
 }
 
-const MAX_CANVAS_PIXELS = 3840 * 2160;
 /** Status changes redraw at most this often (a storm can fail many at once). */
 const REFRESH_MS = 250;
 const CLUSTER_OPTIONS: Supercluster.Options<PointProps, Supercluster.AnyProps> = { radius: 44, maxZoom: 17 };
@@ -47,20 +46,12 @@ export interface DrawnAsset {
  * and takes the colour of its worst member (a fault shows from the city's zoom). Symbols are sprites
  * (layer × status); the canvas is repainted only when what it shows changed.
  */
-export class AssetLayer extends L.Layer {
-  private canvas!: HTMLCanvasElement;
+export class AssetLayer extends CanvasLayer {
   private indexes = new Map<AssetLayerCode, Supercluster<PointProps>>();
   private leaves = new Map<string, string[]>();
   private indexRevision = -1;
-  private frame: number | null = null;
-  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
-  private lastRefresh = 0;
-  private ratio = 0;
-  private sprites = new SpriteCache(1);
   private drawn: DrawnAsset[] = [];
   private key = '';
-  private hidden = false;
-  private unsubscribe: (() => void) | null = null;
   /** Repaints (tests). */
   paints = 0;
 
@@ -68,7 +59,7 @@ export class AssetLayer extends L.Layer {
     private readonly store: AssetStore,
     private readonly opts: AssetLayerOptions,
   ) {
-    super();
+    super('asset-canvas', REFRESH_MS, store);
   }
 
   setVisible(layers: ReadonlySet<AssetLayerCode>): void {
@@ -103,62 +94,30 @@ export class AssetLayer extends L.Layer {
   }
 
   override onAdd(map: L.Map): this {
-    this.canvas = L.DomUtil.create('canvas', 'asset-canvas') as HTMLCanvasElement;
-    this.canvas.setAttribute('aria-hidden', 'true');
-    map.getContainer().appendChild(this.canvas);
-    map.on('move zoomend viewreset resize', this.requestDraw, this);
-    map.on('zoomstart', this.hide, this);
-    map.on('zoomend', this.show, this);
     map.on('click', this.onClick, this);
-    this.unsubscribe = this.store.subscribe(() => this.onStoreChange());
-    this.requestDraw();
-    return this;
+    return super.onAdd(map);
   }
 
   override onRemove(map: L.Map): this {
-    map.off('move zoomend viewreset resize', this.requestDraw, this);
-    map.off('zoomstart', this.hide, this);
-    map.off('zoomend', this.show, this);
     map.off('click', this.onClick, this);
-    this.unsubscribe?.();
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    if (this.frame !== null) cancelAnimationFrame(this.frame);
-    this.sprites.dispose();
-    this.canvas.remove();
-    return this;
+    return super.onRemove(map);
   }
 
-  private hide(): void {
-    this.hidden = true;
-    this.canvas.style.visibility = 'hidden';
+  /** A new or moved asset: drawn at once (the indexes are rebuilt on the draw); a status change: throttled. */
+  protected override onSourceChange(): void {
+    if (this.store.structureRevision !== this.indexRevision) this.requestDraw();
+    else super.onSourceChange();
   }
 
-  private show(): void {
-    this.hidden = false;
-    this.canvas.style.visibility = 'visible';
-    this.requestDraw();
+  /** The symbols of every layer in every status, made while the page is idle. */
+  protected onNewRatio(): void {
+    const s = this.opts.size;
+    this.sprites.prepare(
+      ASSET_LAYERS.flatMap((layer) =>
+        (Object.keys(ASSET_STATUS_STYLE) as AssetStatus[]).map((status) => ({ key: symbolKey(layer, status, s), half: assetSymbolHalf(s), paint: (c: Parameters<typeof drawAssetSymbol>[0]) => drawAssetSymbol(c, layer, status, s) })),
+      ),
+    );
   }
-
-  private onStoreChange(): void {
-    // A new or moved asset: drawn at once (the indexes are rebuilt on the draw); a status change: throttled.
-    if (this.store.structureRevision !== this.indexRevision) return this.requestDraw();
-    if (this.refreshTimer) return;
-    const since = Date.now() - this.lastRefresh;
-    if (since >= REFRESH_MS) this.requestDraw();
-    else
-      this.refreshTimer = setTimeout(() => {
-        this.refreshTimer = null;
-        this.requestDraw();
-      }, REFRESH_MS - since);
-  }
-
-  private requestDraw = (): void => {
-    if (this.frame !== null || !this._map) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = null;
-      this.draw();
-    });
-  };
 
   /** A few hundred assets: the per-layer indexes are built in one go when membership or places changed. */
   private rebuild(): void {
@@ -210,35 +169,11 @@ export class AssetLayer extends L.Layer {
     return out;
   }
 
-  private draw(): void {
-    const map = this._map;
-    if (!map || this.hidden) return;
-    this.lastRefresh = Date.now();
+  protected draw(map: L.Map): void {
     if (this.store.structureRevision !== this.indexRevision) this.rebuild();
     const size = map.getSize();
-    const ratio = Math.min(2, window.devicePixelRatio || 1, Math.sqrt(MAX_CANVAS_PIXELS / Math.max(1, size.x * size.y)));
-    let resized = false;
-    if (ratio !== this.ratio) {
-      this.ratio = ratio;
-      this.sprites.dispose();
-      this.sprites = new SpriteCache(ratio);
-      const s = this.opts.size;
-      this.sprites.prepare(
-        ASSET_LAYERS.flatMap((layer) =>
-          (Object.keys(ASSET_STATUS_STYLE) as AssetStatus[]).map((status) => ({ key: symbolKey(layer, status, s), half: assetSymbolHalf(s), paint: (c: Parameters<typeof drawAssetSymbol>[0]) => drawAssetSymbol(c, layer, status, s) })),
-        ),
-      );
-      resized = true;
-    }
-    const w = Math.round(size.x * ratio);
-    const h = Math.round(size.y * ratio);
-    if (this.canvas.width !== w || this.canvas.height !== h) {
-      this.canvas.width = w;
-      this.canvas.height = h;
-      this.canvas.style.width = `${size.x}px`;
-      this.canvas.style.height = `${size.y}px`;
-      resized = true;
-    }
+    const resized = this.fitCanvas(size);
+    const ratio = this.ratio;
     const items = this.collect(map);
     this.drawn = items;
     // Nothing to show (no assets, every layer off): no canvas to composite over the map at each frame.

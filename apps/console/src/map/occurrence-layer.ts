@@ -3,6 +3,7 @@ import Supercluster from 'supercluster';
 import type { EscalationLevel, Priority } from '@cgi/shared';
 import { levelRank, priorityRank } from '../common/urgency';
 import type { OccurrenceStore } from '../live/occurrence-store';
+import { canvasRatio } from './canvas-layer';
 import { GLYPH_LEGEND, categoryGlyph } from './marker-style';
 import { SpriteCache, clusterRadius, occurrenceSpriteJobs, ringRadius } from './marker-sprites';
 import { buildClusterIndex } from './sliced-cluster-index';
@@ -23,8 +24,6 @@ const REFRESH_MS = 250;
 /** The cluster index is built in slices of about this long (a 10,000-occurrence snapshot takes a few). */
 const BUILD_SLICE_MS = 8;
 const CLUSTER_OPTIONS: Supercluster.Options<PointProps, Supercluster.AnyProps> = { radius: 48, maxZoom: 16 };
-/** Canvas pixel budget (a 4K screen at ratio 1): beyond it the ratio drops instead of the frame rate. */
-const MAX_CANVAS_PIXELS = 3840 * 2160;
 
 export interface OccurrenceLayerOptions {
   /** Marker radius in CSS pixels (the videowall draws larger). */
@@ -262,7 +261,7 @@ export class OccurrenceLayer extends L.Layer {
     this.lastRefresh = Date.now();
     this.appearanceRevision = this.store.appearanceRevision;
     const size = map.getSize();
-    const ratio = Math.min(2, window.devicePixelRatio || 1, Math.sqrt(MAX_CANVAS_PIXELS / Math.max(1, size.x * size.y)));
+    const ratio = canvasRatio(size);
     let resized = false;
     if (ratio !== this.ratio) {
       this.ratio = ratio;

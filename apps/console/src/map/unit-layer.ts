@@ -1,7 +1,8 @@
 import L from 'leaflet';
 import type { UnitStatus, UnitView } from '@cgi/shared';
 import type { UnitStore } from '../units/unit-store';
-import { SpriteCache, type SpriteJob } from './marker-sprites';
+import { CanvasLayer } from './canvas-layer';
+import type { SpriteJob } from './marker-sprites';
 import { drawPlate, plateSize, UNIT_STALE_STYLE, UNIT_STATUS_STYLE, type PlateLook } from './unit-style';
 
 /**
@@ -9,7 +10,6 @@ import { drawPlate, plateSize, UNIT_STALE_STYLE, UNIT_STATUS_STYLE, type PlateLo
  * AVL box one every few seconds): with 1,000 units moving every redraw repaints the full-screen canvas.
  */
 const REFRESH_MS = 250;
-const MAX_CANVAS_PIXELS = 3840 * 2160;
 /** Plates in one column at most (the last place says "+N" when there are more). */
 const MAX_STACK = 6;
 /** Busy units lowest in a column (nearest the place). */
@@ -69,21 +69,13 @@ export interface DrawnUnit {
  * heading arrow when the unit reports one. Plates are sprites (SpriteCache); the canvas is repainted at
  * most every REFRESH_MS and only when what it shows changed.
  */
-export class UnitLayer extends L.Layer {
-  private canvas!: HTMLCanvasElement;
-  private frame: number | null = null;
-  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
-  private lastRefresh = 0;
-  private ratio = 0;
-  private sprites = new SpriteCache(1);
+export class UnitLayer extends CanvasLayer {
   private drawn: DrawnUnit[] = [];
   private folded = 0;
   private labelled = new Set<string>();
   /** Plate looks (department letter, kind) whose sprites in every status are made or queued. */
   private prepared = new Set<string>();
   private key = '';
-  private hidden = false;
-  private unsubscribe: (() => void) | null = null;
   /** Repaints (tests, benchmark). */
   paints = 0;
 
@@ -91,7 +83,7 @@ export class UnitLayer extends L.Layer {
     private readonly store: UnitStore,
     private readonly opts: UnitLayerOptions,
   ) {
-    super();
+    super('unit-canvas', REFRESH_MS, store);
   }
 
   /** Plates drawn and units folded into "+N" (tests, benchmark). */
@@ -128,30 +120,6 @@ export class UnitLayer extends L.Layer {
     this.requestDraw();
   }
 
-  override onAdd(map: L.Map): this {
-    this.canvas = L.DomUtil.create('canvas', 'unit-canvas') as HTMLCanvasElement;
-    this.canvas.setAttribute('aria-hidden', 'true');
-    map.getContainer().appendChild(this.canvas);
-    map.on('move zoomend viewreset resize', this.requestDraw, this);
-    map.on('zoomstart', this.hide, this);
-    map.on('zoomend', this.show, this);
-    this.unsubscribe = this.store.subscribe(() => this.onStoreChange());
-    this.requestDraw();
-    return this;
-  }
-
-  override onRemove(map: L.Map): this {
-    map.off('move zoomend viewreset resize', this.requestDraw, this);
-    map.off('zoomstart', this.hide, this);
-    map.off('zoomend', this.show, this);
-    this.unsubscribe?.();
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    if (this.frame !== null) cancelAnimationFrame(this.frame);
-    this.sprites.dispose();
-    this.canvas.remove();
-    return this;
-  }
-
   /** The unit under a container point, if any (the map's click goes to a unit before an occurrence). */
   hit(x: number, y: number): string | null {
     for (let i = this.drawn.length - 1; i >= 0; i--) {
@@ -161,64 +129,19 @@ export class UnitLayer extends L.Layer {
     return null;
   }
 
-  private hide(): void {
-    this.hidden = true;
-    this.canvas.style.visibility = 'hidden';
+  /** The position pins (status × heading, stale) made while the page is idle. */
+  protected onNewRatio(): void {
+    this.prepared.clear();
+    const h = this.opts.height;
+    const pins: SpriteJob[] = [pinJob(true, null, h)];
+    for (const status of STATUSES) for (const heading of [null, ...HEADINGS]) pins.push(pinJob(false, heading, h, status));
+    this.sprites.prepare(pins);
   }
 
-  private show(): void {
-    this.hidden = false;
-    this.canvas.style.visibility = 'visible';
-    this.requestDraw();
-  }
-
-  private onStoreChange(): void {
-    if (this.refreshTimer) return;
-    const since = Date.now() - this.lastRefresh;
-    if (since >= REFRESH_MS) this.requestDraw();
-    else
-      this.refreshTimer = setTimeout(() => {
-        this.refreshTimer = null;
-        this.requestDraw();
-      }, REFRESH_MS - since);
-  }
-
-  private requestDraw = (): void => {
-    if (this.frame !== null || !this._map) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = null;
-      this.draw();
-    });
-  };
-
-  private draw(): void {
-    const map = this._map;
-    if (!map || this.hidden) return;
-    this.lastRefresh = Date.now();
+  protected draw(map: L.Map): void {
     const size = map.getSize();
-    const ratio = Math.min(2, window.devicePixelRatio || 1, Math.sqrt(MAX_CANVAS_PIXELS / Math.max(1, size.x * size.y)));
-    let resized = false;
-    if (ratio !== this.ratio) {
-      this.ratio = ratio;
-      this.sprites.dispose();
-      this.sprites = new SpriteCache(ratio);
-      this.prepared.clear();
-      // The position pins (status × heading, stale) made while the page is idle.
-      const h = this.opts.height;
-      const pins: SpriteJob[] = [pinJob(true, null, h)];
-      for (const status of STATUSES) for (const heading of [null, ...HEADINGS]) pins.push(pinJob(false, heading, h, status));
-      this.sprites.prepare(pins);
-      resized = true;
-    }
-    const w = Math.round(size.x * ratio);
-    const h = Math.round(size.y * ratio);
-    if (this.canvas.width !== w || this.canvas.height !== h) {
-      this.canvas.width = w;
-      this.canvas.height = h;
-      this.canvas.style.width = `${size.x}px`;
-      this.canvas.style.height = `${size.y}px`;
-      resized = true;
-    }
+    const resized = this.fitCanvas(size);
+    const ratio = this.ratio;
     const bounds = map.getBounds().pad(0.1);
     const items: Item[] = [];
     const highlight = this.opts.highlight ?? '';
