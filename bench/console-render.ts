@@ -28,6 +28,30 @@ const ONLY_UNITS = process.argv.includes('--only') && process.argv[process.argv.
 /** `--only 1080p`: just the 1080p run without units, printed (for profiling the base videowall). */
 const ONLY_BASE = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === '1080p';
 const FIX_INTERVAL_S = 5;
+/** The city's assets on the videowall's layers (issue 15): as many as the CGI has, 1 in 20 not OK. */
+const ASSET_COUNTS = { CAMERA: 118, TRAFFIC_LIGHT: 154, BOLLARD: 40, FLOOD_SENSOR: 10, AIR_QUALITY_SENSOR: 10, NOISE_SENSOR: 10 } as const;
+const ASSETS = Object.values(ASSET_COUNTS).reduce((a, b) => a + b, 0);
+
+/** The assets as a GeoJSON import (deterministic, spread over Porto like the occurrences). */
+function benchAssets(): { type: 'FeatureCollection'; features: unknown[] } {
+  let seed = 7;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const features = Object.entries(ASSET_COUNTS).flatMap(([kind, n]) =>
+    Array.from({ length: n }, (_, i) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [-8.685 + rnd() * 0.125, 41.142 + rnd() * 0.04] },
+      properties: {
+        code: `BENCH-${kind.replace(/_/g, '-')}-${String(i).padStart(3, '0')}`,
+        kind,
+        name: `${kind} ${i}`,
+        department: kind.endsWith('SENSOR') ? 'ENVIRONMENT' : 'MOBILITY',
+        synthetic: true,
+        ...(kind === 'CAMERA' ? { snapshotUrl: `https://cameras.example.org/bench-${i}.jpg` } : {}),
+      },
+    })),
+  );
+  return { type: 'FeatureCollection', features };
+}
 /** `--runs N`: each screen N times, a fresh page each (frame times vary with what else the machine does): the medians are reported. */
 const DEFAULT_RUNS = 3;
 const RUNS = process.argv.includes('--runs') ? Math.max(1, Number(process.argv[process.argv.indexOf('--runs') + 1]) || DEFAULT_RUNS) : DEFAULT_RUNS;
@@ -302,6 +326,12 @@ const median = (xs: number[]): number => {
 
 void (async () => {
   const stack = await startStack();
+  // The assets, stored before any page loads (the console reads them over REST); 1 in 20 then reported not OK.
+  await stack.api('admin', 'POST', '/assets/import', benchAssets());
+  const assets = (await stack.api<{ items: Array<{ id: string }> }>('admin', 'GET', '/assets')).items;
+  for (const [i, a] of assets.entries()) {
+    if (i % 20 === 0) await stack.api('admin', 'POST', `/assets/${a.id}/status`, { status: (['FAULT', 'OFFLINE', 'MAINTENANCE'] as const)[(i / 20) % 3], reason: 'bench' });
+  }
   const { browser, close } = await launchChromium();
   const browserCdp = await browser.newBrowserCDPSession();
   const rows: string[] = [];
@@ -336,6 +366,7 @@ void (async () => {
         await page.fill('input[name=password]', PASSWORD);
         await page.click('button[type=submit]');
         await page.waitForSelector('.shell[data-feed="live"]', { timeout: 20_000 });
+        await page.waitForFunction((n) => (window as unknown as { __cgiLive?: { assets?: { size: number } } }).__cgiLive?.assets?.size === n, assets.length, { timeout: 20_000 });
         if (withUnits) {
           // The console has read the fleet (GET /units at the feed's connection).
           await page.waitForFunction((n) => (window as unknown as { __cgiLive?: { units?: { size: number } } }).__cgiLive?.units?.size === n, UNITS, { timeout: 20_000 });
@@ -409,7 +440,8 @@ Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu
 (and with other engineers' builds and tests: load average ${loadStart.toFixed(1)} at the start, ${loadEnd.toFixed(1)} at the end, on ${cpus().length} cores).
 
 The videowall (\`VIEWER\`) with ${N.toLocaleString('en')} open occurrences spread over Porto, injected into the console's store as a
-REST snapshot would be (canvas layer + supercluster, KPI tiles, urgent list, ticker), then ${RATE} live updates per second
+REST snapshot would be (canvas layer + supercluster, KPI tiles, urgent list, ticker), and the city's ${ASSETS} assets on their layers
+(${Object.entries(ASSET_COUNTS).map(([k, n]) => `${n} ${k.toLowerCase().replace(/_/g, ' ')}s`).join(', ')}; 1 in 20 not OK), then ${RATE} live updates per second
 for ${SECONDS} s (new version, priority and escalation changes) applied as the live feed applies them. Frame times are
 sampled with \`requestAnimationFrame\`; heap is the JS heap after a forced GC. Main thread busy: the renderer main
 thread's task time over the run (first render + updates); Chromium CPU: CPU seconds per second of all Chromium processes
