@@ -25,6 +25,9 @@ export const GROWING_TABLES = [
   'operational_level_proposals',
   'security_audit_log',
   'refresh_tokens',
+  // Assets (issue 15): the registry is a few hundred rows; its status history and fault links grow.
+  'asset_status_history',
+  'asset_occurrences',
 ] as const;
 
 export interface StatementCapture {

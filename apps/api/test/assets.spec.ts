@@ -1,5 +1,11 @@
 import type { AssetDetail, AssetView, NearbyAssetView, OccurrenceDetail, OccurrenceEventView, Page } from '@cgi/shared';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { AssetStatusService } from '../src/assets/asset-status.service';
+import { importAssetsCli } from '../src/assets/import-assets.cli';
 import { PLACES, startApi, type ApiHarness, type TestIdentity } from '../../../test/support/api-harness';
 
 /**
@@ -100,12 +106,36 @@ describe('assets: the registry and its faults', () => {
       expect(await registryDigest()).toBe(before);
     });
 
+    it('imports from the command line the same way: counts, or every bad rows[N].field and exit 1 with nothing stored', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'assets-cli-'));
+      const good = join(dir, 'good.geojson');
+      writeFileSync(good, collection(feature('PIL-T-CLI1', 'BOLLARD', north(120)), feature('PIL-T-CLI2', 'BOLLARD', north(130))));
+      const bad = join(dir, 'bad.csv');
+      writeFileSync(bad, 'code,kind,name,department,lat,lon\nPIL-T-CLI3,BOLLARD,Bom,MOBILITY,41.158,-8.629\nPIL-T-CLI4,BOLLARD,,MOBILITY,41.158,-8.629\n');
+      const vars = { DATABASE_URL: api.env.DATABASE_URL };
+      const lines: string[] = [];
+      expect(await importAssetsCli([good, '--dry-run'], (l) => lines.push(l), vars)).toBe(0);
+      expect(await importAssetsCli([good], (l) => lines.push(l), vars)).toBe(0);
+      expect(lines).toEqual(['dry run (nothing stored): 2 created, 0 updated, 0 unchanged', '2 created, 0 updated, 0 unchanged']);
+      const before = await registryDigest();
+      lines.length = 0;
+      expect(await importAssetsCli([bad], (l) => lines.push(l), vars)).toBe(1);
+      expect(lines.slice(1)).toEqual(['  rows[1].name: is required (line 3)']);
+      expect(await registryDigest()).toBe(before);
+      expect(await api.count(`security_audit_log WHERE action = 'ASSETS_IMPORTED' AND actor = 'ADMIN:cli'`)).toBe(1);
+    });
+
     it('refuses a kind change of an existing code, and imports for ADMIN only', async () => {
       const before = await registryDigest();
       const res = await admin.raw('/assets/import', 'application/geo+json', collection(feature('PIL-T-0001', 'CAMERA', north(60)))).expect(400);
       expect(res.body.error.fields[0].field).toBe('rows[0].kind');
       await operator.post('/assets/import', { type: 'FeatureCollection', features: [feature('SEM-T-0200', 'TRAFFIC_LIGHT', BOAVISTA)] }).expect(403);
       await admin.raw('/assets/import', 'text/plain', 'x').expect((r) => expect([400, 415]).toContain(r.status));
+      const notJson = await admin.raw('/assets/import', 'application/geo+json', '{"type": "FeatureCollection", ').expect(400);
+      expect(notJson.body.error.fields).toEqual([expect.objectContaining({ field: 'body' })]);
+      const latin1 = await api.http().post('/api/v1/assets/import').set('authorization', api.auth('admin')).set('content-type', 'text/csv')
+        .send(Buffer.from('code,kind,name,department,lat,lon\nPIL-T-0900,BOLLARD,Pilarete da Sé \xe9,MOBILITY,41.14,-8.61\n', 'latin1')).expect(400);
+      expect(latin1.body.error.fields).toEqual([expect.objectContaining({ field: 'body', message: 'is not UTF-8 text' })]);
       expect(await registryDigest()).toBe(before);
     });
   });
@@ -164,6 +194,26 @@ describe('assets: the registry and its faults', () => {
       expect(occ.category).toBe('BOLLARD_FAULT');
       // The reports taken after the first one (newer observations) are linked; older ones are ignored.
       expect(occ.reportCount).toBe(1 + results.filter((r) => !r.ignored && !r.occurrence?.created).length);
+    });
+
+    it("in the caller's transaction: the status, the occurrence and its link commit or roll back together", async () => {
+      const service = api.app.get(AssetStatusService);
+      const ds = api.app.get<DataSource>(getDataSourceToken());
+      const cam = await assetByCode('CAM-T-0002');
+      const actor = { id: 'platform-test', username: 'platform', role: 'INTEGRATION' as const, department: null, scopes: [] };
+      const occurrencesBefore = await api.count('occurrences');
+      const before = await registryDigest();
+      await expect(ds.transaction(async (m) => {
+        const r = await service.reportStatus({ code: cam.code, status: 'OFFLINE', observedAt: new Date((clock += 1000)), source: 'PLATFORM', actor }, m);
+        expect(r.occurrence?.created).toBe(true);
+        throw new Error('the caller fails after the report');
+      })).rejects.toThrow('the caller fails');
+      expect(await registryDigest()).toBe(before);
+      expect(await api.count('occurrences')).toBe(occurrencesBefore);
+      const kept = await ds.transaction((m) => service.reportStatus({ code: cam.code, status: 'OFFLINE', observedAt: new Date((clock += 1000)), source: 'PLATFORM', actor }, m));
+      expect(kept.asset).toMatchObject({ status: 'OFFLINE', openOccurrence: { id: kept.occurrence?.id } });
+      const occ = (await operator.get(`/occurrences/${kept.occurrence!.id}`).expect(200)).body as OccurrenceDetail;
+      expect(occ).toMatchObject({ category: 'CAMERA_FAULT', lead: 'MOBILITY', status: 'NEW', reportCount: 1 });
     });
 
     it('an unknown code is refused naming code; bad bodies are 400 naming the field, nothing stored', async () => {

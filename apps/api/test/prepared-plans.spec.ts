@@ -15,6 +15,27 @@ import { captureStatements, planProblems, seedHistory, type StatementCapture } f
  * server as it ships (JIT on, jit_above_cost 100,000), in the generic plan a pooled connection
  * settles on. They are collected while the real API runs them, on a database with a history.
  */
+/** 300 assets whose faults opened a tenth of the seeded occurrences, with their status history, analyzed. */
+async function seedAssetHistory(db: Client): Promise<void> {
+  await db.query(
+    `INSERT INTO assets (code, kind, name, department, location, synthetic)
+     SELECT 'SEED-' || g, (ARRAY['CAMERA','TRAFFIC_LIGHT','BOLLARD'])[1 + g % 3], 'seed ' || g, 'MOBILITY',
+            ST_SetSRID(ST_MakePoint(-8.66 + (g % 20) * 0.004, 41.14 + (g / 20) * 0.004), 4326)::geography, true
+       FROM generate_series(1, 300) g`,
+  );
+  await db.query(
+    `INSERT INTO asset_occurrences (asset_id, occurrence_id, opened_by_status, created_at)
+     SELECT (SELECT id FROM assets WHERE code = 'SEED-' || (1 + o.n % 300)), o.id, 'FAULT', o.created_at
+       FROM (SELECT id, created_at, row_number() OVER (ORDER BY id) AS n FROM occurrences WHERE reference LIKE 'SEED/%') o
+      WHERE o.n % 10 = 0`,
+  );
+  await db.query(
+    `INSERT INTO asset_status_history (asset_id, status, source, observed_at, actor)
+     SELECT asset_id, s.status, 'SENSOR', created_at, 'seed' FROM asset_occurrences, (VALUES ('FAULT'), ('OK')) s(status)`,
+  );
+  await db.query(`ANALYZE assets; ANALYZE asset_occurrences; ANALYZE asset_status_history`);
+}
+
 describe('statement plans of intake, commands and the live feed, on a stock server', () => {
   let api: ApiHarness;
   let capture: StatementCapture;
@@ -22,6 +43,7 @@ describe('statement plans of intake, commands and the live feed, on a stock serv
   beforeAll(async () => {
     api = await startApi();
     await seedHistory(api.db);
+    await seedAssetHistory(api.db);
     capture = captureStatements([api.db]);
   });
   afterAll(async () => {
@@ -85,6 +107,14 @@ describe('statement plans of intake, commands and the live feed, on a stock serv
     expect((await cmd(c.id, 'merge', 'operator', { parentId: b.id, reason: 'a mesma' })).status).toBe(200);
     expect((await cmd(c.id, 'unmerge', 'operator')).status).toBe(200);
     expect((await cmd(c.id, 'cancel', 'operator', { reason: 'engano' })).status).toBe(200);
+
+    // Assets (issue 15): a fault opening its occurrence, a repeat linked, back to OK; the registry, a detail, nearby assets.
+    const asAdmin = (method: 'post' | 'get', url: string) => api.http()[method](`/api/v1${url}`).set('authorization', api.auth('admin'));
+    const light = (await asAdmin('post', '/assets').send({ code: 'PLAN-SEM-1', kind: 'TRAFFIC_LIGHT', name: 'Plano', department: 'MOBILITY', location: PLACES.santaCatarina })).body as { id: string };
+    for (const status of ['FAULT', 'FAULT', 'OFFLINE', 'OK']) expect((await asAdmin('post', `/assets/${light.id}/status`).send({ status })).status).toBe(200);
+    expect((await asAdmin('get', '/assets?layer=TRAFFIC_LIGHT')).status).toBe(200);
+    expect((await asAdmin('get', `/assets/${light.id}`)).status).toBe(200);
+    expect((await api.http().get(`/api/v1/occurrences/${b.id}/assets`).set('authorization', api.auth('operator'))).status).toBe(200);
 
     // The live feed: the relay (running) and what a socket's catch-up reads.
     const feed = api.app.get(LiveFeedRepository);

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { MqttClient } from 'mqtt';
-import { io, type Socket } from 'socket.io-client';
-import { LIVE_NAMESPACE, UNIT_POSITION_TOPIC, type Department, type LiveServerEvents, type LiveUnitPositions } from '@cgi/shared';
+import type { Socket } from 'socket.io-client';
+import { UNIT_POSITION_TOPIC, type Department, type LiveServerEvents, type LiveUnitPositions } from '@cgi/shared';
 import { createApp } from '../src/app.factory';
 import { ApiKeyService } from '../src/auth/api-key.service';
 import { UnitPositionRetentionJob } from '../src/units/positions/unit-position-retention.job';
 import { PLACES, startApi, type ApiHarness, type TestIdentity } from '../../../test/support/api-harness';
+import { openLiveSocket } from '../../../test/support/live-client';
 import { brokerCredentials, mqttClient, vehicleUser } from '../../../test/support/mqtt-broker';
 
 /**
@@ -42,15 +43,8 @@ class Console {
     });
   }
   static async open(url: string, token: string): Promise<Console> {
-    const socket: Socket<LiveServerEvents> = io(`${url}${LIVE_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    const c = new Console(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
     // The server joins the socket to its room when it connects; a heartbeat says the session is live.
-    await new Promise<void>((resolve) => socket.once('feed:heartbeat', () => resolve()));
-    return c;
+    return new Console(await openLiveSocket(url, token));
   }
   of(unitId: string): Position[] {
     return this.received.filter((p) => p.unitId === unitId);

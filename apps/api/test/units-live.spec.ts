@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { io, type Socket } from 'socket.io-client';
-import { LIVE_NAMESPACE, type LiveClientEvents, type LiveOccurrenceEvent, type LiveServerEvents, type UnitAssignmentView, type UnitEventPayload } from '@cgi/shared';
+import type { LiveOccurrenceEvent, UnitAssignmentView, UnitEventPayload } from '@cgi/shared';
 import { PLACES, startApi, type ApiHarness, type TestIdentity } from '../../../test/support/api-harness';
+import { openLiveSocket, until, type LiveSocket } from '../../../test/support/live-client';
 
 /**
  * UNIT_* events reach consoles on the live feed as `occurrence:event`, scoped like occurrences
@@ -11,7 +11,7 @@ import { PLACES, startApi, type ApiHarness, type TestIdentity } from '../../../t
 describe('units on the live feed', () => {
   let api: ApiHarness;
   let url: string;
-  const sockets: Array<Socket<LiveServerEvents, LiveClientEvents>> = [];
+  const sockets: LiveSocket[] = [];
 
   beforeAll(async () => {
     api = await startApi({ LIVE_HEARTBEAT_MS: '250' });
@@ -25,23 +25,8 @@ describe('units on the live feed', () => {
 
   async function feed(who: TestIdentity): Promise<LiveOccurrenceEvent[]> {
     const received: LiveOccurrenceEvent[] = [];
-    const socket: Socket<LiveServerEvents, LiveClientEvents> = io(`${url}${LIVE_NAMESPACE}`, {
-      auth: { token: api.auth(who).slice('Bearer '.length) }, transports: ['websocket'], reconnection: false, forceNew: true,
-    });
-    socket.on('occurrence:event', (e) => received.push(e));
-    sockets.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    // The first heartbeat: the socket is live from the head of the log.
-    await new Promise<void>((resolve) => socket.once('feed:heartbeat', () => resolve()));
+    sockets.push(await openLiveSocket(url, api.auth(who).slice('Bearer '.length), (socket) => socket.on('occurrence:event', (e) => received.push(e))));
     return received;
-  }
-
-  async function until(what: string, check: () => boolean): Promise<void> {
-    for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
-    if (!check()) throw new Error(`timed out waiting for ${what}`);
   }
 
   const post = (who: TestIdentity, path: string, body: object) => api.http().post(`/api/v1${path}`).set('authorization', api.auth(who)).send(body);

@@ -33,3 +33,4 @@ export * from './assets/default-asset-rules';
 export * from './assets/check-asset-rules';
 export * from './assets/asset-fault';
 export * from './assets/asset-import';
+export * from './geo/service-area';

@@ -156,13 +156,4 @@ export interface AssetImportResult {
  * An asset as imported or created: what a GeoJSON Feature's properties or a CSV row carry
  * (after validation). Status is not imported for an existing asset: it is the field's business.
  */
-export interface AssetInput {
-  code: string;
-  kind: AssetKind;
-  name: string;
-  department: Department;
-  location: GeoPoint;
-  address: string | null;
-  camera: CameraInfo | null;
-  synthetic: boolean;
-}
+export type AssetInput = Pick<AssetView, 'code' | 'kind' | 'name' | 'department' | 'location' | 'address' | 'camera' | 'synthetic'>;

@@ -1,25 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { distanceMeters, parseAssetCsv, parseAssetGeoJson, type AssetImportParse, type ImportArea } from '@cgi/domain';
+import { outsideServiceArea, parseAssetCsv, parseAssetGeoJson, serviceArea, type AssetImportParse, type ImportArea } from '@cgi/domain';
 import type { AssetImportResult, AssetInput, FieldError, GeoPoint } from '@cgi/shared';
 import { SecurityAuditService } from '../audit/security-audit.service';
 import { actorLabel, type Actor } from '../auth/actor';
 import { DomainException } from '../common/domain.exception';
 import { Env } from '../config/env';
 
-/** Porto's centre (Aliados), and the municipality's own radius (km) beyond which SERVICE_AREA_MAX_KM counts. */
-const PORTO = { lat: 41.1579, lon: -8.6291 };
-const MUNICIPALITY_RADIUS_KM = 6;
 
 /** The formats an import takes. */
 export type AssetImportFormat = 'geojson' | 'csv';
 
 /**
- * The import's one SQL: upsert by code; a row whose fields are all the same stays unchanged (no
- * version bump). Without `upsert`, an existing code is a unique violation (a create: 409).
+ * What an insert does with a code that exists: `update` it (an import: a row whose fields are all
+ * the same stays unchanged, no version bump), `fail` (a create: unique violation, 409) or `skip`
+ * it (the demo seed: what is there is left as it is).
  */
-const upsertSql = (upsert: boolean): string => `
+export type OnExistingCode = 'update' | 'fail' | 'skip';
+
+const upsertSql = (existing: OnExistingCode): string => `
   WITH input AS (
     SELECT x.*, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)::geography AS location
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[],
@@ -31,7 +31,8 @@ const upsertSql = (upsert: boolean): string => `
            (SELECT code FROM parishes p WHERE ST_Covers(p.geom, i.location::geometry) ORDER BY code LIMIT 1),
            i.snapshot_url, i.stream_url, i.direction_deg, i.synthetic
       FROM input i
-    ${upsert ? `ON CONFLICT (code) DO UPDATE SET
+    ${existing === 'skip' ? 'ON CONFLICT (code) DO NOTHING' : ''}
+    ${existing === 'update' ? `ON CONFLICT (code) DO UPDATE SET
       kind = EXCLUDED.kind, name = EXCLUDED.name, department = EXCLUDED.department, location = EXCLUDED.location,
       address = EXCLUDED.address, parish_code = EXCLUDED.parish_code, snapshot_url = EXCLUDED.snapshot_url,
       stream_url = EXCLUDED.stream_url, direction_deg = EXCLUDED.direction_deg, synthetic = EXCLUDED.synthetic,
@@ -59,13 +60,12 @@ export class AssetImportService {
 
   /** Where assets may be: the municipality plus the CGI's service area. */
   get area(): ImportArea {
-    return { center: PORTO, maxKm: MUNICIPALITY_RADIUS_KM + this.env.SERVICE_AREA_MAX_KM };
+    return serviceArea(this.env.SERVICE_AREA_MAX_KM);
   }
 
   /** The error of a point outside the service area, naming `field`. */
   checkArea(point: GeoPoint, field: string): FieldError[] {
-    const km = distanceMeters(point, this.area.center) / 1000;
-    return km > this.area.maxKm ? [{ field, message: `is ${Math.round(km)} km from Porto, outside the service area (${this.area.maxKm} km)` }] : [];
+    return outsideServiceArea(point, this.area, field);
   }
 
   parse(format: AssetImportFormat, body: unknown): AssetImportParse {
@@ -95,7 +95,7 @@ export class AssetImportService {
           message: `asset ${k.code} is a ${k.kind}: its kind does not change (retire it and import a new code)`,
         })));
       }
-      const stored = await this.insert(m, rows, true);
+      const stored = await this.insert(m, rows, 'update');
       const created = stored.filter((s) => s.inserted).length;
       const result: AssetImportResult = { created, updated: stored.length - created, unchanged: rows.length - stored.length, dryRun };
       if (dryRun) throw new DryRun(result);
@@ -108,9 +108,9 @@ export class AssetImportService {
     return outcome;
   }
 
-  /** Inserts (or with `upsert`, upserts by code) validated assets in `m`: answers those created or changed. */
-  async insert(m: EntityManager, rows: AssetInput[], upsert: boolean): Promise<Array<{ id: string; code: string; inserted: boolean }>> {
-    return m.query(upsertSql(upsert), [
+  /** Inserts validated assets in `m` (an existing code: see OnExistingCode): answers those created or changed. */
+  async insert(m: EntityManager, rows: AssetInput[], existing: OnExistingCode): Promise<Array<{ id: string; code: string; inserted: boolean }>> {
+    return m.query(upsertSql(existing), [
       rows.map((r) => r.code), rows.map((r) => r.kind), rows.map((r) => r.name), rows.map((r) => r.department),
       rows.map((r) => r.location.lon), rows.map((r) => r.location.lat), rows.map((r) => r.address),
       rows.map((r) => r.camera?.snapshotUrl ?? null), rows.map((r) => r.camera?.streamUrl ?? null),

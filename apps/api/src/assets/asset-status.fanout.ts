@@ -1,16 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { AssetView, LiveAssetStatus } from '@cgi/shared';
 import { Env } from '../config/env';
 import { LiveGateway } from '../live/live.gateway';
 import { clusterName } from '../redis/cluster-name';
+import { NodeRelay } from '../redis/node-relay';
 import { REDIS } from '../redis/redis.module';
-
-interface FanoutMessage {
-  node: string;
-  assets: AssetView[];
-}
 
 /**
  * Live `assets:status`: assets whose status changed (after the commit) reach every API node
@@ -20,48 +15,28 @@ interface FanoutMessage {
  */
 @Injectable()
 export class AssetStatusFanout implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('AssetStatusFanout');
-  private readonly node = randomUUID();
-  private readonly channel: string;
-  private sub?: Redis;
+  private readonly relay: NodeRelay<AssetView[]>;
 
   constructor(
     private readonly env: Env,
     private readonly gateway: LiveGateway,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
   ) {
-    this.channel = `${clusterName(env.DATABASE_URL)}:assets:status`;
+    this.relay = new NodeRelay(env.REDIS_URL, redis, `${clusterName(env.DATABASE_URL)}:assets:status`, new Logger('AssetStatusFanout'), Array.isArray, (a) => this.emit(a));
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.gateway.serving) return;
-    this.sub = new Redis(this.env.REDIS_URL, { maxRetriesPerRequest: null });
-    this.sub.on('error', (err) => this.logger.warn(`asset status Redis: ${err.message}`));
-    this.sub.on('message', (_channel, text) => this.onMessage(text));
-    await this.sub.subscribe(this.channel);
+    if (this.gateway.serving) await this.relay.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.sub?.quit().catch(() => this.sub?.disconnect());
-    this.sub = undefined;
+    await this.relay.stop();
   }
 
   publish(assets: AssetView[]): void {
     if (assets.length === 0) return;
     this.emit(assets);
-    const message: FanoutMessage = { node: this.node, assets };
-    this.redis.publish(this.channel, JSON.stringify(message)).catch((err: Error) => this.logger.warn(`asset status not relayed: ${err.message}`));
-  }
-
-  private onMessage(text: string): void {
-    let m: FanoutMessage;
-    try {
-      m = JSON.parse(text) as FanoutMessage;
-    } catch {
-      return;
-    }
-    if (m.node === this.node || !Array.isArray(m.assets)) return;
-    this.emit(m.assets);
+    this.relay.publish(assets);
   }
 
   private emit(assets: AssetView[]): void {

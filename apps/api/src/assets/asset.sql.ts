@@ -34,12 +34,17 @@ export interface AssetRow {
   open_occurrence_reference: string | null;
 }
 
-/** The open occurrence a fault of asset `a` opened (the newest, should there ever be two). */
+/**
+ * The open occurrence a fault of asset `a` opened: its newest link, while that occurrence is open
+ * (a link is only made when none is open, so an open one is the newest; one index probe and one
+ * primary-key probe per asset, however many past faults it has).
+ */
 export const OPEN_FAULT_OCCURRENCE = `
   LEFT JOIN LATERAL (
-    SELECT o.id, o.reference FROM asset_occurrences ao JOIN occurrences o ON o.id = ao.occurrence_id
-     WHERE ao.asset_id = a.id AND o.status IN (${OPEN_STATUS_LIST})
-     ORDER BY ao.created_at DESC LIMIT 1) oo ON true`;
+    SELECT o.id, o.reference
+      FROM (SELECT occurrence_id FROM asset_occurrences WHERE asset_id = a.id ORDER BY created_at DESC LIMIT 1) l
+      JOIN occurrences o ON o.id = l.occurrence_id
+     WHERE o.status IN (${OPEN_STATUS_LIST})) oo ON true`;
 
 export const ASSET_COLUMNS = `
   a.id, a.code, a.kind, a.name, a.department,

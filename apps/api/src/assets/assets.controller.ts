@@ -70,9 +70,8 @@ export class AssetsController {
   @IntegrationScope('assets:status')
   @ApiOperation({ summary: 'Reports a status: FAULT/OFFLINE opens (or is linked to) the fault occurrence; OK proposes its resolution; older observations are ignored' })
   async report(@Id() id: string, @Body() dto: AssetStatusDto, @CurrentActor() a: Actor): Promise<AssetView> {
-    const code = await this.assets.codeOf(id);
-    const result = await this.status.reportStatus({
-      code, status: dto.status, reason: dto.reason ?? null, observedAt: dto.observedAt ? new Date(dto.observedAt) : new Date(),
+    const result = await this.status.reportStatusOf(id, {
+      status: dto.status, reason: dto.reason ?? null, observedAt: dto.observedAt ? new Date(dto.observedAt) : new Date(),
       source: a.role === 'INTEGRATION' ? 'SENSOR' : 'OPERATOR', actor: a,
     });
     return result.asset;

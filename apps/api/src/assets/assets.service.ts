@@ -68,7 +68,7 @@ export class AssetsService {
           location: { lat: dto.location.lat, lon: dto.location.lon }, address: dto.location.address ?? null,
           camera: dto.kind === 'CAMERA' ? { snapshotUrl: dto.camera?.snapshotUrl ?? null, streamUrl: dto.camera?.streamUrl ?? null, directionDeg: dto.camera?.directionDeg ?? null } : null,
           synthetic: dto.synthetic ?? false,
-        }], false);
+        }], 'fail');
         await this.audit.record(m, { actor: actorLabel(actor), action: 'ASSET_CREATED', target: `asset:${dto.code}`, details: { id, kind: dto.kind } });
         return id;
       });
@@ -141,13 +141,6 @@ export class AssetsService {
       if (exists.length === 0) throw new DomainException('NOT_FOUND', 'Occurrence not found');
     }
     return rows.map((r) => ({ asset: toAssetView(r), distanceMeters: Math.round(Number(r.distance_m)) }));
-  }
-
-  /** The code of an asset (what status reports name it by), or 404. */
-  async codeOf(id: string): Promise<string> {
-    const rows: Array<{ code: string }> = await this.ds.query(`SELECT code FROM assets WHERE id = $1`, [id]);
-    if (rows.length === 0) throw new DomainException('NOT_FOUND', 'Asset not found');
-    return rows[0].code;
   }
 
   private async row(m: EntityManager, id: string): Promise<AssetRow> {

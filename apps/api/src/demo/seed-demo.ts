@@ -13,8 +13,11 @@ import { validateEnv } from '../config/env';
 import { repoRoot } from '../database/repo-root';
 import { OccurrenceCommandsService } from '../occurrences/occurrence-commands.service';
 import { OccurrenceIntakeService } from '../occurrences/occurrence-intake.service';
+import { AssetImportService } from '../assets/asset-import.service';
+import { AssetStatusService } from '../assets/asset-status.service';
 import { UnitDispatchService } from '../units/unit-dispatch.service';
 import { DEMO_SCENARIOS, DEMO_USERS, loadAddresses } from './demo-data';
+import { seedDemoAssets } from './demo-assets';
 import { seedDemoFleet } from './demo-fleet';
 
 /** 96 random bits, readable in groups of four. */
@@ -25,6 +28,7 @@ function generatePassword(): string {
 /**
  * Demo data for `npm start`: one user per role with a generated password (written once to
  * var/demo-credentials.txt and printed), the demo fleet (synthetic units, added when missing),
+ * the demo asset registry (synthetic, added when missing, a few in FAULT with their occurrence)
  * and realistic occurrences at real Porto addresses, created through the real intake, lifecycle
  * and units services so their events, deadlines and unit assignments are real.
  */
@@ -51,6 +55,11 @@ export async function seedDemo(): Promise<string> {
     await seedDemoFleet(ds, loadAddresses());
     const [{ m }]: Array<{ m: number }> = await ds.query(`SELECT count(*)::int AS m FROM occurrences`);
     if (m === 0) await seedOccurrences(app.get(OccurrenceIntakeService), app.get(OccurrenceCommandsService), app.get(UnitDispatchService), ds);
+    // The registry (issue 15) after the occurrences: its demo faults open occurrences of their own.
+    const [admin]: Array<{ id: string; username: string }> = await ds.query(`SELECT id, username FROM users WHERE role = 'ADMIN' ORDER BY created_at LIMIT 1`);
+    if (admin) {
+      await seedDemoAssets(ds, app.get(AssetImportService), app.get(AssetStatusService), loadAddresses(), { id: admin.id, username: admin.username, role: 'ADMIN', department: null });
+    }
     return existsSync(credentialsFile) ? readFileSync(credentialsFile, 'utf8') : '(demo users exist; credentials file not found)\n';
   } finally {
     await app.close();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { checkUnitKind, distanceMeters, IllegalUnitTransitionError, nextUnitStatus } from '@cgi/domain';
+import { checkUnitKind, IllegalUnitTransitionError, nextUnitStatus, outsideServiceArea, serviceArea } from '@cgi/domain';
 import type { Department, FieldError, RuleSetDocument, UnitDetail, UnitStatus, UnitView } from '@cgi/shared';
 import { actorLabel, type Actor } from '../auth/actor';
 import { Env } from '../config/env';
@@ -13,10 +13,6 @@ import type { AvailabilityDto, CreateUnitDto, ListUnitsQuery, UpdateUnitDto } fr
 import { assertUnitVisible, mayReadCrew, visibleUnitDepartments } from './unit-access';
 import { UNIT_SELECT, toUnitView, unitAssignments, unitEventPayload, type UnitRow, type ViewOptions } from './unit.sql';
 
-/** Porto's centre (Aliados); home bases are checked against the service area around it. */
-const PORTO = { lat: 41.1579, lon: -8.6291 };
-/** The municipality's own radius (km) beyond which SERVICE_AREA_MAX_KM counts. */
-const MUNICIPALITY_RADIUS_KM = 6;
 /** Recent assignments in a unit's detail. */
 const DETAIL_ASSIGNMENTS = 20;
 
@@ -165,10 +161,7 @@ export class UnitsService {
   }
 
   private checkBase(base: { lat: number; lon: number } | undefined): FieldError[] {
-    if (!base) return [];
-    const km = distanceMeters(base, PORTO) / 1000;
-    const limit = MUNICIPALITY_RADIUS_KM + this.env.SERVICE_AREA_MAX_KM;
-    return km > limit ? [{ field: 'homeBase', message: `is ${Math.round(km)} km from Porto, outside the service area (${limit} km)` }] : [];
+    return base ? outsideServiceArea(base, serviceArea(this.env.SERVICE_AREA_MAX_KM), 'homeBase') : [];
   }
 }
 

@@ -497,7 +497,7 @@ export const EVENT_LABELS: EnumLabels = {
   UNIT_RELEASED: { pt: 'Meio libertado', en: 'Unit released' },
   UNIT_STATUS_CHANGED: { pt: 'Disponibilidade do meio', en: 'Unit availability' },
   ASSET_FAULT_REPORTED: { pt: 'Nova avaria do equipamento', en: 'Asset fault reported again' },
-  ASSET_RESTORED: { pt: 'Equipamento reposto (propõe resolver)', en: 'Asset restored (proposes resolving)' },
+  ASSET_RESTORED: { pt: 'Equipamento reposto: propõe-se resolver', en: 'Asset restored: resolution proposed' },
 };
 
 export const ASSET_KIND_LABELS: EnumLabels = {

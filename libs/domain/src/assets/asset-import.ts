@@ -10,7 +10,7 @@ import {
   type GeoPoint,
 } from '@cgi/shared';
 import { isRecord } from '../routing/rule-set-checker';
-import { distanceMeters } from '../units/unit-position';
+import { outsideServiceArea } from '../geo/service-area';
 
 /**
  * Import of the asset registry from GeoJSON or CSV (issue 15), row by row: every error names the
@@ -123,10 +123,9 @@ export function checkAssetRow(raw: RawRow, index: number, area: ImportArea | nul
   const streamUrl = c.url(row, 'streamUrl', ['http', 'https', 'rtsp']);
   const directionDeg = c.number(row, 'directionDeg', 0, 359, false, true);
   if (lat != null && lon != null && area) {
-    const km = distanceMeters({ lat, lon }, area.center) / 1000;
-    if (km > area.maxKm) {
-      c.fail('lat', `places the asset ${Math.round(km)} km from Porto, outside the service area (${area.maxKm} km)`);
-      c.fail('lon', `places the asset ${Math.round(km)} km from Porto, outside the service area (${area.maxKm} km)`);
+    for (const e of outsideServiceArea({ lat, lon }, area, 'lat')) {
+      c.fail('lat', e.message);
+      c.fail('lon', e.message);
     }
   }
   let camera: CameraInfo | null = null;

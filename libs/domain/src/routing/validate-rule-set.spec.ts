@@ -205,3 +205,55 @@ describe('validateRuleSet', () => {
     expect((result as { document: RuleSetDocument }).document.serviceHours.holidays).toHaveLength(15);
   });
 });
+
+describe('validateRuleSet: assets (issue 15)', () => {
+  const withAssets = (assets: unknown) => validateRuleSet({ ...structuredClone(DEFAULT_RULE_SET), assets });
+  const errors = (assets: unknown) => {
+    const r = withAssets(assets);
+    return r.ok ? [] : r.errors;
+  };
+  const base = () => structuredClone(DEFAULT_RULE_SET.assets) as unknown as Record<string, Array<Record<string, unknown>> | number>;
+
+  it('accepts the default', () => {
+    expect(withAssets(DEFAULT_RULE_SET.assets).ok).toBe(true);
+  });
+
+  it('names an unknown category, kind, status and a repeated fault rule', () => {
+    const a = base();
+    const faults = a.faults as Array<Record<string, unknown>>;
+    faults[2].category = 'NOPE';
+    faults[3].kind = 'LAMPPOST';
+    faults[4].status = 'MAINTENANCE';
+    faults.push({ ...faults[0] });
+    expect(errors(a)).toEqual([
+      { field: 'assets.faults[2].category', message: 'unknown category NOPE (not in categories)' },
+      { field: 'assets.faults[3].kind', message: expect.stringContaining('must be one of CAMERA') },
+      { field: 'assets.faults[4].status', message: 'must be one of FAULT, OFFLINE, got "MAINTENANCE"' },
+      { field: `assets.faults[${faults.length - 1}].status`, message: expect.stringContaining('duplicate fault rule for CAMERA/FAULT') },
+    ]);
+  });
+
+  it('names bad platform alert rules: category, flags, severities, repeats', () => {
+    const a = base();
+    const alerts = a.platformAlerts as Array<Record<string, unknown>>;
+    alerts[0].category = 'FLOOD';
+    alerts[1].flags = { injuries: 'yes', colour: 1 };
+    alerts[2].priorityBySeverity = { high: 'P9', extreme: 'P1' };
+    alerts[3].alertSubCategory = 'has space';
+    alerts.push({ ...alerts[5] });
+    expect(errors(a).map((e) => e.field)).toEqual([
+      'assets.platformAlerts[0].category',
+      'assets.platformAlerts[1].flags.colour',
+      'assets.platformAlerts[1].flags.injuries',
+      'assets.platformAlerts[2].priorityBySeverity.extreme',
+      'assets.platformAlerts[2].priorityBySeverity.high',
+      'assets.platformAlerts[3].alertSubCategory',
+      `assets.platformAlerts[${alerts.length - 1}].alertSubCategory`,
+    ]);
+  });
+
+  it('bounds the nearby radius and rejects unknown keys', () => {
+    expect(errors({ ...base(), nearbyRadiusMeters: 5000 })).toEqual([{ field: 'assets.nearbyRadiusMeters', message: 'must be between 10 and 2000, got 5000' }]);
+    expect(errors({ ...base(), colour: 1 })).toEqual([{ field: 'assets.colour', message: 'unknown field' }]);
+  });
+});

@@ -19,8 +19,8 @@ import {
 import { ASSET_CODE_PATTERN, ASSET_KINDS, ASSET_LAYERS, ASSET_STATUSES, DEPARTMENTS, type AssetKind, type AssetLayer, type AssetStatus, type Department } from '@cgi/shared';
 import { NEARBY_RADIUS_MAX_METERS } from '@cgi/domain';
 import { LocationDto } from '../../occurrences/dto/create-occurrence.dto';
+import { commaList as csv } from '../../common/comma-list';
 
-const csv = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.split(',').filter(Boolean) : value);
 
 /** Camera-only fields (a still image, a live stream, the viewing direction). */
 export class CameraDto {

@@ -7,7 +7,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * newest observation taken (`last_observed_at`: an observation not newer than it is ignored, as
  * devices and brokers deliver out of order). `asset_status_history` keeps every change.
  * `asset_occurrences` links an asset to the occurrences its faults opened, with the number of
- * fault reports linked to each; an asset's open fault occurrence is the linked one still open.
+ * fault reports linked to each; an asset's open fault occurrence is its newest link while open.
  * Fault rules are rule-set data (`document.assets.faults`), checked by the API, not by a key.
  */
 export class Assets1764370000000 implements MigrationInterface {
@@ -65,6 +65,8 @@ export class Assets1764370000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (asset_id, occurrence_id)
       )`);
+    // An asset's newest link (its open fault occurrence, if open) and its occurrences, newest first.
+    await q.query(`CREATE INDEX asset_occurrences_asset_newest ON asset_occurrences (asset_id, created_at DESC)`);
     await q.query(`CREATE INDEX asset_occurrences_occurrence ON asset_occurrences (occurrence_id)`);
   }
 

@@ -2,8 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DEPARTMENTS, OCCURRENCE_STATUSES, PRIORITIES, type Department, type OccurrenceStatus, type Priority } from '@cgi/shared';
+import { commaList as csv } from '../../common/comma-list';
 
-const csv = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.split(',').filter(Boolean) : value);
 const NUMBER = '-?\\d+(\\.\\d+)?';
 
 export class ListOccurrencesQuery {

@@ -20,8 +20,8 @@ import {
 } from 'class-validator';
 import { DEPARTMENTS, UNIT_CODE_PATTERN, UNIT_STATUSES, type Department, type UnitStatus } from '@cgi/shared';
 import { LocationDto } from '../../occurrences/dto/create-occurrence.dto';
+import { commaList as csv } from '../../common/comma-list';
 
-const csv = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.split(',').filter(Boolean) : value);
 /** A kind code as the rule set's catalogue spells them (ENGINE, PATROL_CAR); the catalogue itself is checked by the service. */
 const KIND = /^[A-Z][A-Z0-9_]{1,39}$/;
 /** Callsigns are spoken on the radio: letters, digits, spaces and a few signs ("VUCI 01", "PM 12"). */

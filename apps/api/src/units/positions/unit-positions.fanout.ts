@@ -1,19 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { LiveUnitPositions } from '@cgi/shared';
 import { Env } from '../../config/env';
 import { LiveGateway } from '../../live/live.gateway';
 import { clusterName } from '../../redis/cluster-name';
+import { NodeRelay } from '../../redis/node-relay';
 import { REDIS } from '../../redis/redis.module';
 import { UnitPositionsCoalescer, type FanoutPosition } from './unit-positions.coalescer';
 
 export type { FanoutPosition };
-
-interface FanoutMessage {
-  node: string;
-  positions: FanoutPosition[];
-}
 
 /**
  * Live AVL positions: every accepted position reaches every API node (Redis pub/sub; the writing
@@ -25,52 +20,35 @@ interface FanoutMessage {
  */
 @Injectable()
 export class UnitPositionsFanout implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('UnitPositionsFanout');
-  private readonly node = randomUUID();
-  private readonly channel: string;
-  private sub?: Redis;
+  private readonly relay: NodeRelay<FanoutPosition[]>;
   private coalescer?: UnitPositionsCoalescer;
 
   constructor(
     private readonly env: Env,
     private readonly gateway: LiveGateway,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
   ) {
-    this.channel = `${clusterName(env.DATABASE_URL)}:units:positions`;
+    const offer = (positions: FanoutPosition[]): void => positions.forEach((p) => this.coalescer?.offer(p));
+    this.relay = new NodeRelay(env.REDIS_URL, redis, `${clusterName(env.DATABASE_URL)}:units:positions`, new Logger('UnitPositionsFanout'), Array.isArray, offer);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.gateway.serving) return;
     this.coalescer = new UnitPositionsCoalescer((p) => this.emit(p), { intervalMs: 1000, gatherMs: this.env.UNIT_POSITIONS_LIVE_GATHER_MS });
-    this.sub = new Redis(this.env.REDIS_URL, { maxRetriesPerRequest: null });
-    this.sub.on('error', (err) => this.logger.warn(`unit positions Redis: ${err.message}`));
-    this.sub.on('message', (_channel, text) => this.onMessage(text));
-    await this.sub.subscribe(this.channel);
+    await this.relay.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.coalescer?.close();
     this.coalescer = undefined;
-    await this.sub?.quit().catch(() => this.sub?.disconnect());
+    await this.relay.stop();
   }
 
   /** Accepted positions (the newest per unit of one write): to this node's sockets and to every other node. */
   publish(positions: FanoutPosition[]): void {
     for (const p of positions) this.coalescer?.offer(p);
-    const message: FanoutMessage = { node: this.node, positions };
     // Telemetry: while Redis is away the other nodes miss these (the next fix, seconds later, replaces them).
-    this.redis.publish(this.channel, JSON.stringify(message)).catch((err: Error) => this.logger.warn(`unit positions not relayed: ${err.message}`));
-  }
-
-  private onMessage(text: string): void {
-    let m: FanoutMessage;
-    try {
-      m = JSON.parse(text) as FanoutMessage;
-    } catch {
-      return;
-    }
-    if (m.node === this.node || !Array.isArray(m.positions)) return;
-    for (const p of m.positions) this.coalescer?.offer(p);
+    this.relay.publish(positions);
   }
 
   private emit(positions: FanoutPosition[]): void {
