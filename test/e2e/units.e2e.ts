@@ -6,21 +6,17 @@
  * Screenshots (1920×1080 videowall, 1400×900 operator, 390×844 phone) go to var/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { OccurrenceDetail, PositionBatchResult, UnitDetail, UnitView } from '@cgi/shared';
+import { screenshotsOf } from './support/browser';
 import { useE2eSession } from './support/session';
 import { ROOT } from './support/stack';
 
 const e2e = useE2eSession();
 
-const SHOTS = join(ROOT, 'var', 'screenshots');
-function shot(name: string): string {
-  mkdirSync(SHOTS, { recursive: true });
-  return join(SHOTS, `units-${name}.png`);
-}
+const shot = screenshotsOf('units');
 
 /** The fire: Rua de Santa Catarina. */
 const FIRE = { lat: 41.1496, lon: -8.6063, address: 'Rua de Santa Catarina 312' };

@@ -31,6 +31,15 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
 }
 
 export const SCREENSHOTS = join(__dirname, '..', '..', '..', 'test-results', 'screenshots');
+
+/** A test file's screenshots kept beside the checkout's other run artefacts: var/screenshots/<prefix>-<name>.png. */
+export function screenshotsOf(prefix: string): (name: string) => string {
+  const dir = join(__dirname, '..', '..', '..', 'var', 'screenshots');
+  return (name) => {
+    mkdirSync(dir, { recursive: true });
+    return join(dir, `${prefix}-${name}.png`);
+  };
+}
 export function screenshotPath(name: string): string {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return join(SCREENSHOTS, `${name}.png`);

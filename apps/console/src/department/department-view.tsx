@@ -10,6 +10,7 @@ import { assignmentOf, sortByUrgency } from '../common/urgency';
 import { DEPARTMENT_LABELS, STATUS_LABELS } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useNow, useStoreRevision } from '../live/live-context';
+import { NearbyAssets } from '../assets/nearby-assets';
 import { OccurrenceUnits, UNIT_ASSIGNABLE } from '../units/occurrence-units';
 import { isUnitEvent } from '../units/unit-store';
 import { UnitDetailPanel } from '../units/unit-detail';
@@ -146,6 +147,7 @@ function AssignmentCard({ api, occurrence: o, department, now, onDone }: { api: 
         ) : null}
       </div>
       <CardUnits api={api} occurrence={o} department={department} />
+      <CardAssets api={api} occurrenceId={o.id} />
       {resolving ? (
         <form
           className="card__resolve"
@@ -175,6 +177,18 @@ function AssignmentCard({ api, occurrence: o, department, now, onDone }: { api: 
 }
 
 const noTrail = (): void => undefined;
+
+/** The cameras and assets near the occurrence, read when the agent opens them (a phone on the move). */
+function CardAssets({ api, occurrenceId }: { api: ApiClient; occurrenceId: string }): ReactNode {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="card__assets" onToggle={(e) => setOpen(e.currentTarget.open)} data-testid="card-assets">
+      <summary>{t('nearbyAssets')}</summary>
+      {open ? <NearbyAssets api={api} occurrenceId={occurrenceId} /> : null}
+    </details>
+  );
+}
 
 /**
  * The department's units on the occurrence (read from the detail: assignments, the geofence's on-scene

@@ -192,6 +192,22 @@ export const pt = {
   retireUnit: 'Abater meio…',
   confirmRetire: 'O meio deixa a frota (o histórico fica). Abater',
   unitRetired: 'Meio abatido',
+  assetLayers: 'Equipamentos no mapa',
+  assetsLegend: 'Equipamentos',
+  nearbyAssets: 'Câmaras e equipamentos próximos',
+  noNearbyAssets: 'Nenhum equipamento nas proximidades',
+  withinMeters: 'a menos de',
+  cameraSnapshot: 'Imagem da câmara',
+  cameraStream: 'Vídeo em direto',
+  viewingDirection: 'Direção',
+  domeCamera: 'Cúpula (360°)',
+  assetStatusSince: 'desde',
+  openOccurrences: 'Ocorrências abertas',
+  pastOccurrences: 'Ocorrências anteriores',
+  statusHistory: 'Histórico de estado',
+  notOk: 'com problema',
+  assetOccurrence: 'Ocorrência da avaria',
+  faultReports: 'relatos de avaria',
 } as const;
 
 export type MessageKey = keyof typeof pt;
@@ -390,6 +406,22 @@ export const en: Dictionary = {
   retireUnit: 'Retire unit…',
   confirmRetire: 'The unit leaves the fleet (its history stays). Retire',
   unitRetired: 'Unit retired',
+  assetLayers: 'Assets on the map',
+  assetsLegend: 'Assets',
+  nearbyAssets: 'Nearby cameras and assets',
+  noNearbyAssets: 'No assets nearby',
+  withinMeters: 'within',
+  cameraSnapshot: 'Camera snapshot',
+  cameraStream: 'Live stream',
+  viewingDirection: 'Direction',
+  domeCamera: 'Dome (360°)',
+  assetStatusSince: 'since',
+  openOccurrences: 'Open occurrences',
+  pastOccurrences: 'Past occurrences',
+  statusHistory: 'Status history',
+  notOk: 'not OK',
+  assetOccurrence: 'Fault occurrence',
+  faultReports: 'fault reports',
 };
 
 type EnumLabels = Record<string, { pt: string; en: string }>;
@@ -467,6 +499,39 @@ export const EVENT_LABELS: EnumLabels = {
   UNIT_STATUS_CHANGED: { pt: 'Disponibilidade do meio', en: 'Unit availability' },
   ASSET_FAULT_REPORTED: { pt: 'Nova avaria do equipamento', en: 'Asset fault reported again' },
   ASSET_RESTORED: { pt: 'Equipamento reposto: propõe-se resolver', en: 'Asset restored: resolution proposed' },
+};
+
+export const ASSET_KIND_LABELS: EnumLabels = {
+  CAMERA: { pt: 'Câmara', en: 'Camera' },
+  TRAFFIC_LIGHT: { pt: 'Semáforo', en: 'Traffic light' },
+  BOLLARD: { pt: 'Pilarete retrátil', en: 'Retractable bollard' },
+  FLOOD_SENSOR: { pt: 'Sensor de inundação', en: 'Flood sensor' },
+  AIR_QUALITY_SENSOR: { pt: 'Sensor de qualidade do ar', en: 'Air quality sensor' },
+  NOISE_SENSOR: { pt: 'Sensor de ruído', en: 'Noise sensor' },
+  WEATHER_STATION: { pt: 'Estação meteorológica', en: 'Weather station' },
+};
+
+/** The map's asset layers (a toggle each). */
+export const ASSET_LAYER_LABELS: EnumLabels = {
+  CAMERA: { pt: 'Câmaras', en: 'Cameras' },
+  TRAFFIC_LIGHT: { pt: 'Semáforos', en: 'Traffic lights' },
+  BOLLARD: { pt: 'Pilaretes', en: 'Bollards' },
+  SENSOR: { pt: 'Sensores', en: 'Sensors' },
+};
+
+export const ASSET_STATUS_LABELS: EnumLabels = {
+  OK: { pt: 'Operacional', en: 'OK' },
+  FAULT: { pt: 'Avaria', en: 'Fault' },
+  OFFLINE: { pt: 'Sem ligação', en: 'Offline' },
+  MAINTENANCE: { pt: 'Em manutenção', en: 'Maintenance' },
+};
+
+/** What said an asset's status changed. */
+export const ASSET_SOURCE_LABELS: EnumLabels = {
+  OPERATOR: { pt: 'Operador', en: 'Operator' },
+  SENSOR: { pt: 'Sensor', en: 'Sensor' },
+  PLATFORM: { pt: 'Plataforma Urbana', en: 'Urban Platform' },
+  IMPORT: { pt: 'Importação', en: 'Import' },
 };
 
 export const UNIT_STATUS_LABELS: EnumLabels = {

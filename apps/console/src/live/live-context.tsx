@@ -1,6 +1,8 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { OPEN_STATUSES, type LiveOccurrenceEvent, type OccurrenceView, type UnitView } from '@cgi/shared';
 import { fetchAllPages, type ApiClient } from '../api/api-client';
+import { AssetStore } from '../assets/asset-store';
+import { listAssets } from '../assets/assets-api';
 import { LiveFeed, type FeedStatus, type LiveFeedOptions } from './live-feed';
 import { OccurrenceStore } from './occurrence-store';
 import { UnitStore, unitPayload } from '../units/unit-store';
@@ -9,6 +11,8 @@ interface LiveContextValue {
   store: OccurrenceStore;
   /** The fleet (units the user may see), moved by the feed. */
   units: UnitStore;
+  /** The city's assets, their status followed live. */
+  assets: AssetStore;
   status: FeedStatus;
   /** Listeners told of every live event (e.g. operational level changes). */
   onEvent: (fn: (e: LiveOccurrenceEvent) => void) => () => void;
@@ -29,13 +33,15 @@ export interface LiveProviderProps {
   /** For tests and the benchmark. */
   store?: OccurrenceStore;
   units?: UnitStore;
+  assets?: AssetStore;
   connect?: LiveFeedOptions['connect'];
   sinceMs?: number;
 }
 
-export function LiveProvider({ api, token, children, withDeparted = false, store: given, units: givenUnits, connect, sinceMs }: LiveProviderProps): ReactNode {
+export function LiveProvider({ api, token, children, withDeparted = false, store: given, units: givenUnits, assets: givenAssets, connect, sinceMs }: LiveProviderProps): ReactNode {
   const store = useMemo(() => given ?? new OccurrenceStore(), [given]);
   const units = useMemo(() => givenUnits ?? new UnitStore(), [givenUnits]);
+  const assets = useMemo(() => givenAssets ?? new AssetStore(), [givenAssets]);
   const [status, setStatus] = useState<FeedStatus>('connecting');
   const eventListeners = useRef(new Set<(e: LiveOccurrenceEvent) => void>());
   const tokenRef = useRef(token);
@@ -63,9 +69,17 @@ export function LiveProvider({ api, token, children, withDeparted = false, store
     [api, units],
   );
 
+  // The assets: read at every connection of the feed too (`assets:status` is not replayed).
+  const loadAssets = useMemo(
+    () => async (): Promise<void> => {
+      assets.load(await listAssets(api));
+    },
+    [api, assets],
+  );
+
   useEffect(() => {
     // For the end-to-end tests and the benchmark (bench/console-render.ts).
-    (window as unknown as { __cgiLive?: { store: OccurrenceStore; units: UnitStore } }).__cgiLive = { store, units };
+    (window as unknown as { __cgiLive?: { store: OccurrenceStore; units: UnitStore; assets: AssetStore } }).__cgiLive = { store, units, assets };
     // A unit the console does not know yet (added since the fleet was read): read the fleet again, at most every few seconds.
     // One that is still unknown after that (not in the list the API gives) is not asked about again.
     const unknown = new Set<string>();
@@ -99,7 +113,11 @@ export function LiveProvider({ api, token, children, withDeparted = false, store
         if (!units.applyEvent(e) && unitId && isUnknown(unitId)) reloadUnitsSoon([unitId]);
         eventListeners.current.forEach((fn) => fn(e));
       },
-      onConnected: () => void loadUnits().catch(() => undefined),
+      onConnected: () => {
+        void loadUnits().catch(() => undefined);
+        void loadAssets().catch(() => undefined);
+      },
+      onAssetStatus: (p) => void assets.apply(p),
       onUnitPositions: (p) => {
         units.applyPositions(p);
         const ids = p.positions.map((x) => x.unitId).filter(isUnknown);
@@ -112,6 +130,7 @@ export function LiveProvider({ api, token, children, withDeparted = false, store
     const fallback = setTimeout(() => {
       if (!store.loaded) loadSnapshot().catch(() => undefined);
       if (!units.loaded) loadUnits().catch(() => undefined);
+      if (!assets.loaded) loadAssets().catch(() => undefined);
     }, FALLBACK_SNAPSHOT_MS);
     // Units heard on the feed go grey when they fall silent.
     const staleCheck = setInterval(() => units.refreshStale(Date.now()), STALE_CHECK_MS);
@@ -121,12 +140,13 @@ export function LiveProvider({ api, token, children, withDeparted = false, store
       if (unitsReloadTimer) clearTimeout(unitsReloadTimer);
       feed.stop();
     };
-  }, [store, units, loadSnapshot, loadUnits, connect]);
+  }, [store, units, assets, loadSnapshot, loadUnits, loadAssets, connect]);
 
   const value = useMemo<LiveContextValue>(
     () => ({
       store,
       units,
+      assets,
       status,
       reload: loadSnapshot,
       onEvent: (fn) => {
@@ -134,7 +154,7 @@ export function LiveProvider({ api, token, children, withDeparted = false, store
         return () => eventListeners.current.delete(fn);
       },
     }),
-    [store, units, status, loadSnapshot],
+    [store, units, assets, status, loadSnapshot],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { LIVE_NAMESPACE, type LiveClientEvents, type LiveOccurrenceEvent, type LiveResumeAck, type LiveServerEvents, type LiveUnitPositions } from '@cgi/shared';
+import { LIVE_NAMESPACE, type LiveAssetStatus, type LiveClientEvents, type LiveOccurrenceEvent, type LiveResumeAck, type LiveServerEvents, type LiveUnitPositions } from '@cgi/shared';
 import type { OccurrenceStore } from './occurrence-store';
 
 export type FeedStatus = 'connecting' | 'live' | 'catching-up' | 'down';
@@ -16,6 +16,8 @@ export interface LiveFeedOptions {
   onConnected?: () => void;
   /** AVL positions of units, coalesced by the server. */
   onUnitPositions?: (p: LiveUnitPositions) => void;
+  /** Assets whose status changed (not replayed: the registry is read again at every connection, onConnected). */
+  onAssetStatus?: (p: LiveAssetStatus) => void;
   /** For tests: the socket factory. */
   connect?: (auth: (cb: (data: object) => void) => void) => LiveSocket;
 }
@@ -71,6 +73,7 @@ export class LiveFeed {
       if (this.store.apply(e)) this.opts.onEvent?.(e);
     });
     socket.on('units:positions', (p) => this.opts.onUnitPositions?.(p));
+    socket.on('assets:status', (p) => this.opts.onAssetStatus?.(p));
     socket.on('feed:heartbeat', (h) => this.store.advance(h.position));
     socket.on('feed:reload', (r) => void this.reload(r.position));
   }

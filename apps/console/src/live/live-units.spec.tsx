@@ -2,7 +2,8 @@ import { render, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { UnitView } from '@cgi/shared';
 import type { ApiClient } from '../api/api-client';
-import { syncSchedule, unit } from '../testing/fixtures';
+import { AssetStore } from '../assets/asset-store';
+import { asset, syncSchedule, unit } from '../testing/fixtures';
 import { UnitStore } from '../units/unit-store';
 import { LiveProvider } from './live-context';
 import type { LiveSocket } from './live-feed';
@@ -59,5 +60,36 @@ describe('LiveProvider and the fleet', () => {
     socket.emit('disconnect', 'transport close');
     socket.emit('connect');
     await waitFor(() => expect(unitReads()).toBe(3));
+  });
+});
+
+describe('LiveProvider and the assets', () => {
+  it('reads GET /assets at every connection and applies assets:status in between', async () => {
+    const light = asset({ kind: 'TRAFFIC_LIGHT', code: 'SEM-09', camera: null });
+    let registry = [light];
+    const get = vi.fn(async (path: string) => (path === '/assets' ? { items: registry, nextCursor: null } : path === '/units' ? [] : { items: [], nextCursor: null }));
+    const api = { get, post: vi.fn() } as unknown as ApiClient;
+    const socket = fakeSocket();
+    const assets = new AssetStore(syncSchedule);
+    render(
+      <LiveProvider api={api} token={() => 't'} store={new OccurrenceStore(syncSchedule)} units={new UnitStore(syncSchedule)} assets={assets} connect={() => socket as unknown as LiveSocket}>
+        <span />
+      </LiveProvider>,
+    );
+    const reads = (): number => get.mock.calls.filter((c) => c[0] === '/assets').length;
+    socket.connected = true;
+    socket.emit('connect');
+    await waitFor(() => expect(assets.get(light.id)?.status).toBe('OK'));
+    expect(reads()).toBe(1);
+
+    socket.emit('assets:status', { assets: [{ ...light, status: 'FAULT', version: 2 }] });
+    expect(assets.get(light.id)?.status).toBe('FAULT');
+
+    // Offline meanwhile: the change to OFFLINE was not replayed; the reconnection reads the registry again.
+    socket.emit('disconnect', 'transport close');
+    registry = [{ ...light, status: 'OFFLINE', version: 3 }];
+    socket.emit('connect');
+    await waitFor(() => expect(assets.get(light.id)?.status).toBe('OFFLINE'));
+    expect(reads()).toBe(2);
   });
 });

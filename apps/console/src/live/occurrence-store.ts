@@ -1,4 +1,5 @@
 import { LiveCursor, OPEN_STATUSES, type LiveOccurrenceEvent, type OccurrenceView } from '@cgi/shared';
+import { FrameNotified, nextFrame } from './frame-notifier';
 
 const TICKER_SIZE = 40;
 const DEPARTED_SIZE = 5000;
@@ -16,18 +17,15 @@ export type ArrivalListener = (o: OccurrenceView, e: LiveOccurrenceEvent) => voi
  * so a replay after a reconnection, or an event racing the snapshot, never moves it backwards.
  * Listeners are told at most once per animation frame however many events arrive.
  */
-export class OccurrenceStore {
+export class OccurrenceStore extends FrameNotified {
   private readonly open = new Map<string, OccurrenceView>();
   /** Occurrences that left the open states (resolved, closed…) while watched: for today's KPIs. */
   private readonly departed = new Map<string, OccurrenceView>();
   private readonly cursor = new LiveCursor();
   private positioned = false;
-  private readonly listeners = new Set<() => void>();
   private readonly arrivals = new Set<ArrivalListener>();
   /** Occurrences touched by live events since the snapshot began (they win over the snapshot when newer). */
   private touched: Map<string, OccurrenceView> | null = null;
-  private scheduled = false;
-  private revision = 0;
   /** Bumped when what the map clusters on changes: membership and place (the cluster index is rebuilt). */
   structureRevision = 0;
   /** Bumped when what the map draws changes: the above, priority, escalation level, category (a redraw, no rebuild). */
@@ -35,19 +33,14 @@ export class OccurrenceStore {
   events: LiveOccurrenceEvent[] = [];
   loaded = false;
 
-  constructor(private readonly schedule: (fn: () => void) => void = defaultSchedule) {}
-
-  subscribe = (fn: () => void): (() => void) => {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  };
+  constructor(schedule: (fn: () => void) => void = nextFrame) {
+    super(schedule);
+  }
 
   onArrival(fn: ArrivalListener): () => void {
     this.arrivals.add(fn);
     return () => this.arrivals.delete(fn);
   }
-
-  getRevision = (): number => this.revision;
 
   get size(): number {
     return this.open.size;
@@ -148,23 +141,8 @@ export class OccurrenceStore {
     this.departed.set(o.id, o);
     if (this.departed.size > DEPARTED_SIZE) this.departed.delete(this.departed.keys().next().value as string);
   }
-
-  private changed(): void {
-    this.revision++;
-    if (this.scheduled) return;
-    this.scheduled = true;
-    this.schedule(() => {
-      this.scheduled = false;
-      this.listeners.forEach((fn) => fn());
-    });
-  }
 }
 
 function newer(a: OccurrenceView | undefined, b: OccurrenceView): OccurrenceView {
   return a && a.version > b.version ? a : b;
-}
-
-function defaultSchedule(fn: () => void): void {
-  if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden) requestAnimationFrame(fn);
-  else setTimeout(fn, 16);
 }

@@ -2,7 +2,8 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import type { OperationalLevel, UnitTrail, UnitView } from '@cgi/shared';
+import type { AssetLayer as AssetLayerCode, OperationalLevel, UnitTrail, UnitView } from '@cgi/shared';
+import type { AssetStore } from '../assets/asset-store';
 import { LEVEL_LABELS, UNIT_DEPARTMENT_LETTER, UNIT_KIND_SHORT } from '../i18n/dictionary';
 import { useI18n, type Lang } from '../i18n/i18n';
 import type { OccurrenceStore } from '../live/occurrence-store';
@@ -11,6 +12,7 @@ import type { UnitStore } from '../units/unit-store';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import municipalityUrl from '../../../../data/porto/municipality.geojson?url';
 import type { ConsoleConfig } from './console-config';
+import { AssetLayer } from './asset-layer';
 import { LEVEL_STYLE } from './marker-style';
 import { OccurrenceLayer } from './occurrence-layer';
 import { UnitLayer } from './unit-layer';
@@ -43,6 +45,11 @@ export interface CityMapProps {
   labelledUnits?: string[];
   /** A unit's trail, drawn as a line (oldest to newest). */
   trail?: UnitTrail | null;
+  /** The city's assets, drawn under the occurrences, the layers in `assetLayers` only. */
+  assets?: AssetStore;
+  assetLayers?: ReadonlySet<AssetLayerCode>;
+  onSelectAsset?: (id: string) => void;
+  assetHighlight?: string | null;
 }
 
 /** What a unit's plate says: the department's letter (in its colour) and the kind's abbreviation. */
@@ -54,6 +61,9 @@ export function unitLook(lang: Lang): (u: UnitView) => { letter: string; letterC
   });
 }
 
+/** The zoom the map goes to (at least) for a selected asset: its street. */
+const ASSET_ZOOM = 17;
+
 const PORTO_BOUNDS = L.latLngBounds([41.1383, -8.6913], [41.1859, -8.5526]);
 
 /**
@@ -61,7 +71,7 @@ const PORTO_BOUNDS = L.latLngBounds([41.1383, -8.6913], [41.1859, -8.5526]);
  * tile server at all; the raster base map is configuration. Occurrences are one canvas layer.
  */
 export function CityMap(props: CityMapProps): ReactNode {
-  const { config, store, parishes, levels, variant, onSelect, onPick, picked, highlight, label, units, onSelectUnit, unitHighlight, trail, labelledUnits } = props;
+  const { config, store, parishes, levels, variant, onSelect, onPick, picked, highlight, label, units, onSelectUnit, unitHighlight, trail, labelledUnits, assets, assetLayers, onSelectAsset, assetHighlight } = props;
   const { lang } = useI18n();
   const langRef = useRef(lang);
   langRef.current = lang;
@@ -72,8 +82,11 @@ export function CityMap(props: CityMapProps): ReactNode {
   const parishLayer = useRef<L.GeoJSON | null>(null);
   const occLayer = useRef<OccurrenceLayer | null>(null);
   const pickMarker = useRef<L.CircleMarker | null>(null);
-  const handlers = useRef({ onSelect, onPick, onSelectUnit });
-  handlers.current = { onSelect, onPick, onSelectUnit };
+  const assetLayer = useRef<AssetLayer | null>(null);
+  const assetLayersRef = useRef(assetLayers);
+  assetLayersRef.current = assetLayers;
+  const handlers = useRef({ onSelect, onPick, onSelectUnit, onSelectAsset });
+  handlers.current = { onSelect, onPick, onSelectUnit, onSelectAsset };
 
   useEffect(() => {
     if (!el.current) return;
@@ -116,6 +129,17 @@ export function CityMap(props: CityMapProps): ReactNode {
       // A unit drawn above an occurrence takes the click (when units can be selected here).
       covered: (x, y) => !!handlers.current.onSelectUnit && uLayer?.hit(x, y) != null,
     });
+    // Assets under the occurrences: a click goes to a unit, then an occurrence, then an asset.
+    const aLayer = assets
+      ? new AssetLayer(assets, {
+          size: videowall ? Math.max(8, Math.round((window.innerHeight / 1080) * 9)) : 7,
+          visible: assetLayersRef.current ?? new Set(),
+          onSelect: (id) => handlers.current.onSelectAsset?.(id),
+          covered: (x, y) => !handlers.current.onSelectAsset || layer.hitAt(x, y) || (!!handlers.current.onSelectUnit && uLayer?.hit(x, y) != null),
+        })
+      : null;
+    aLayer?.addTo(m);
+    assetLayer.current = aLayer;
     layer.addTo(m);
     occLayer.current = layer;
     if (uLayer) {
@@ -131,16 +155,34 @@ export function CityMap(props: CityMapProps): ReactNode {
     const resize = new ResizeObserver(() => m.invalidateSize({ pan: false }));
     resize.observe(el.current);
     map.current = m;
-    (window as unknown as { __cgiMap?: { map: L.Map; layer: OccurrenceLayer; units: UnitLayer | null } }).__cgiMap = { map: m, layer, units: uLayer };
+    (window as unknown as { __cgiMap?: { map: L.Map; layer: OccurrenceLayer; units: UnitLayer | null; assets: AssetLayer | null } }).__cgiMap = { map: m, layer, units: uLayer, assets: aLayer };
     return () => {
       resize.disconnect();
       m.remove();
       map.current = null;
       parishLayer.current = null;
       unitLayer.current = null;
+      assetLayer.current = null;
       trailLine.current = null;
     };
-  }, [config, store, variant, units]);
+  }, [config, store, variant, units, assets]);
+
+  useEffect(() => {
+    assetLayer.current?.setVisible(assetLayers ?? new Set());
+  }, [assetLayers]);
+
+  // The selected asset, close enough to tell it from the occurrences and assets around it (often one of them is its fault).
+  useEffect(() => {
+    assetLayer.current?.setHighlight(assetHighlight ?? null);
+    const m = map.current;
+    const a = assetHighlight ? assets?.get(assetHighlight) : undefined;
+    if (!m || !a) return;
+    const timer = setTimeout(() => {
+      m.invalidateSize({ pan: false });
+      m.setView([a.location.lat, a.location.lon], Math.max(m.getZoom(), ASSET_ZOOM), { animate: false });
+    }, 50);
+    return () => clearTimeout(timer);
+  }, [assetHighlight, assets]);
 
   useEffect(() => {
     unitLayer.current?.relook(unitLook(lang));

@@ -23,9 +23,9 @@ const FAMILIES: Array<{ glyph: string; codes: string[] }> = [
   { glyph: '≈', codes: ['FLOODING'] },
   { glyph: '!', codes: ['LANDSLIDE', 'STRUCTURE_RISK'] },
   { glyph: 'T', codes: ['STORM_DAMAGE', 'FALLEN_TREE'] },
-  { glyph: 'V', codes: ['TRAFFIC_ACCIDENT', 'TRAFFIC_LIGHT_FAULT', 'BOLLARD_FAULT', 'ROAD_OBSTRUCTION', 'ROAD_DAMAGE', 'SIGNAGE_DAMAGE', 'ILLEGAL_PARKING', 'ABANDONED_VEHICLE'] },
+  { glyph: 'V', codes: ['TRAFFIC_ACCIDENT', 'TRAFFIC_LIGHT_FAULT', 'BOLLARD_FAULT', 'CAMERA_FAULT', 'ROAD_OBSTRUCTION', 'ROAD_DAMAGE', 'SIGNAGE_DAMAGE', 'ILLEGAL_PARKING', 'ABANDONED_VEHICLE'] },
   { glyph: 'P', codes: ['PUBLIC_DISORDER', 'NOISE', 'VANDALISM'] },
-  { glyph: 'A', codes: ['WASTE_OVERFLOW', 'ILLEGAL_DUMPING', 'STREET_CLEANING', 'DEAD_ANIMAL', 'POLLUTION_SPILL', 'AIR_QUALITY_ALERT'] },
+  { glyph: 'A', codes: ['WASTE_OVERFLOW', 'ILLEGAL_DUMPING', 'STREET_CLEANING', 'DEAD_ANIMAL', 'POLLUTION_SPILL', 'AIR_QUALITY_ALERT', 'SENSOR_FAULT'] },
 ];
 const GLYPH = new Map(FAMILIES.flatMap((f) => f.codes.map((c) => [c, f.glyph] as const)));
 

@@ -3,8 +3,10 @@ import Supercluster from 'supercluster';
 import type { EscalationLevel, Priority } from '@cgi/shared';
 import { levelRank, priorityRank } from '../common/urgency';
 import type { OccurrenceStore } from '../live/occurrence-store';
-import { categoryGlyph } from './marker-style';
-import { SpriteCache } from './marker-sprites';
+import { canvasRatio } from './canvas-layer';
+import { GLYPH_LEGEND, categoryGlyph } from './marker-style';
+import { SpriteCache, clusterRadius, occurrenceSpriteJobs, ringRadius } from './marker-sprites';
+import { buildClusterIndex } from './sliced-cluster-index';
 
 interface PointProps {
   id: string;
@@ -19,8 +21,9 @@ const REBUILD_MS = 400;
  * with 100 updates/s every redraw repaints both full-screen canvases (a software canvas rasterises them on the main thread).
  */
 const REFRESH_MS = 250;
-/** Canvas pixel budget (a 4K screen at ratio 1): beyond it the ratio drops instead of the frame rate. */
-const MAX_CANVAS_PIXELS = 3840 * 2160;
+/** The cluster index is built in slices of about this long (a 10,000-occurrence snapshot takes a few). */
+const BUILD_SLICE_MS = 8;
+const CLUSTER_OPTIONS: Supercluster.Options<PointProps, Supercluster.AnyProps> = { radius: 48, maxZoom: 16 };
 
 export interface OccurrenceLayerOptions {
   /** Marker radius in CSS pixels (the videowall draws larger). */
@@ -61,9 +64,12 @@ export class OccurrenceLayer extends L.Layer {
   private markers!: HTMLCanvasElement;
   private rings!: HTMLCanvasElement;
   /** Geometry only: priority and escalation of clusters are worked out from their members at draw time. */
-  private index = new Supercluster<PointProps>({ radius: 48, maxZoom: 16 });
-  /** Members of each cluster drawn since the last build (cluster ids are per build). */
+  private index = new Supercluster<PointProps>(CLUSTER_OPTIONS).load([]);
+  /** The index `drawn` comes from (the next one is swapped in by the next draw), and the members of its clusters drawn (cluster ids are per index). */
+  private drawnIndex = this.index;
   private leaves = new Map<number, string[]>();
+  /** Cancels the build in progress. */
+  private building: (() => void) | null = null;
   private indexRevision = -1;
   private appearanceRevision = -1;
   private lastBuild = 0;
@@ -90,6 +96,11 @@ export class OccurrenceLayer extends L.Layer {
     private readonly opts: OccurrenceLayerOptions,
   ) {
     super();
+  }
+
+  /** True when what is drawn shows the store's current membership and places: no build running or waiting, the newest index drawn (benchmark). */
+  get settled(): boolean {
+    return !this.building && this.indexRevision === this.store.structureRevision && this.drawnIndex === this.index && this.frame === null;
   }
 
   /** True when the occurrence is on screen now, alone or inside a drawn cluster (tests, benchmark). */
@@ -128,6 +139,9 @@ export class OccurrenceLayer extends L.Layer {
     if (this.rebuildTimer) clearTimeout(this.rebuildTimer);
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     if (this.frame !== null) cancelAnimationFrame(this.frame);
+    this.building?.();
+    this.building = null;
+    this.sprites.dispose();
     this.markers.remove();
     this.rings.remove();
     return this;
@@ -164,27 +178,35 @@ export class OccurrenceLayer extends L.Layer {
       }, REFRESH_MS - since);
   }
 
+  /**
+   * Builds a new index in slices (drawing goes on with the current one) and swaps it in when done. A change
+   * during a build waits for it and is the next build.
+   */
   private rebuild(): void {
     this.rebuildTimer = null;
     this.lastBuild = Date.now();
-    if (this.store.structureRevision !== this.indexRevision) {
-      const started = performance.now();
-      this.indexRevision = this.store.structureRevision;
-      const features: Array<Supercluster.PointFeature<PointProps>> = [];
-      this.store.forEachOpen((o) => {
-        features.push({ type: 'Feature', properties: { id: o.id }, geometry: { type: 'Point', coordinates: [o.location.lon, o.location.lat] } });
-      });
-      this.index.load(features);
-      this.leaves.clear();
-      this.rebuildEvery = Math.max(REBUILD_MS, (performance.now() - started) * 10);
+    if (this.building || this.store.structureRevision === this.indexRevision) {
+      this.requestDraw();
+      return;
     }
-    this.requestDraw();
+    this.indexRevision = this.store.structureRevision;
+    const features: Array<Supercluster.PointFeature<PointProps>> = [];
+    this.store.forEachOpen((o) => {
+      features.push({ type: 'Feature', properties: { id: o.id }, geometry: { type: 'Point', coordinates: [o.location.lon, o.location.lat] } });
+    });
+    this.building = buildClusterIndex(CLUSTER_OPTIONS, features, BUILD_SLICE_MS, (index, busyMs) => {
+      this.building = null;
+      this.index = index;
+      this.rebuildEvery = Math.max(REBUILD_MS, busyMs * 10);
+      this.requestDraw();
+      if (this.store.structureRevision !== this.indexRevision) this.onStoreChange();
+    });
   }
 
   private leavesOf(clusterId: number): string[] {
     let ids = this.leaves.get(clusterId);
     if (!ids) {
-      ids = this.index.getLeaves(clusterId, Infinity).map((l) => l.properties.id);
+      ids = this.drawnIndex.getLeaves(clusterId, Infinity).map((l) => l.properties.id);
       this.leaves.set(clusterId, ids);
     }
     return ids;
@@ -220,7 +242,7 @@ export class OccurrenceLayer extends L.Layer {
           l = Math.max(l, levelRank(o.escalationLevel));
         }
         const count = props.point_count ?? 0;
-        const cr = Math.round(r * (1.2 + Math.min(1.6, Math.log10(count + 1) * 0.7)));
+        const cr = clusterRadius(r, count);
         out.push({ x, y, r: cr, priority: PRIORITIES[p] ?? 'P3', level: LEVELS[l] ?? 'L0', clusterId: props.cluster_id, count, lat, lon });
         continue;
       }
@@ -239,11 +261,14 @@ export class OccurrenceLayer extends L.Layer {
     this.lastRefresh = Date.now();
     this.appearanceRevision = this.store.appearanceRevision;
     const size = map.getSize();
-    const ratio = Math.min(2, window.devicePixelRatio || 1, Math.sqrt(MAX_CANVAS_PIXELS / Math.max(1, size.x * size.y)));
+    const ratio = canvasRatio(size);
     let resized = false;
     if (ratio !== this.ratio) {
       this.ratio = ratio;
+      this.sprites.dispose();
       this.sprites = new SpriteCache(ratio);
+      // The fixed set of sprites made while the page is idle (before the snapshot arrives, on the first draw).
+      this.sprites.prepare(occurrenceSpriteJobs(this.opts.radius, GLYPH_LEGEND.map((g) => g.glyph)));
       resized = true;
     }
     for (const c of [this.markers, this.rings]) {
@@ -256,6 +281,10 @@ export class OccurrenceLayer extends L.Layer {
         c.style.height = `${size.y}px`;
         resized = true;
       }
+    }
+    if (this.drawnIndex !== this.index) {
+      this.drawnIndex = this.index;
+      this.leaves.clear();
     }
     const items = this.collect(map);
     this.drawn = items;
@@ -312,17 +341,30 @@ export class OccurrenceLayer extends L.Layer {
     const ctx = this.context(this.rings);
     if (!ctx) return;
     this.paints++;
-    for (const d of items) if (d.level !== 'L0') this.sprites.ring(ctx, d.level, d.x, d.y, Math.round(d.r * 1.8));
+    for (const d of items) if (d.level !== 'L0') this.sprites.ring(ctx, d.level, d.x, d.y, ringRadius(d.r));
+  }
+
+  /** True when an occurrence or a cluster is drawn under this container point (what is drawn below leaves the click to it). */
+  hitAt(x: number, y: number): boolean {
+    return this.hitDrawn(x, y) !== undefined;
+  }
+
+  private hitDrawn(x: number, y: number): Drawn | undefined {
+    for (let i = this.drawn.length - 1; i >= 0; i--) {
+      const d = this.drawn[i];
+      if ((d.x - x) ** 2 + (d.y - y) ** 2 <= (d.r + 4) ** 2) return d;
+    }
+    return undefined;
   }
 
   private onClick(e: L.LeafletMouseEvent): void {
     const { x, y } = e.containerPoint;
     if (this.opts.covered?.(x, y)) return;
-    const hit = [...this.drawn].reverse().find((d) => (d.x - x) ** 2 + (d.y - y) ** 2 <= (d.r + 4) ** 2);
+    const hit = this.hitDrawn(x, y);
     if (!hit) return;
     if (hit.id) this.opts.onSelect?.(hit.id);
     else if (hit.clusterId !== undefined && this._map) {
-      this._map.setView([hit.lat, hit.lon], Math.min(this.index.getClusterExpansionZoom(hit.clusterId), 18));
+      this._map.setView([hit.lat, hit.lon], Math.min(this.drawnIndex.getClusterExpansionZoom(hit.clusterId), 18));
     }
   }
 }

@@ -1,7 +1,8 @@
 import L from 'leaflet';
 import type { UnitStatus, UnitView } from '@cgi/shared';
 import type { UnitStore } from '../units/unit-store';
-import { SpriteCache } from './marker-sprites';
+import { CanvasLayer } from './canvas-layer';
+import type { SpriteJob } from './marker-sprites';
 import { drawPlate, plateSize, UNIT_STALE_STYLE, UNIT_STATUS_STYLE, type PlateLook } from './unit-style';
 
 /**
@@ -9,7 +10,6 @@ import { drawPlate, plateSize, UNIT_STALE_STYLE, UNIT_STATUS_STYLE, type PlateLo
  * AVL box one every few seconds): with 1,000 units moving every redraw repaints the full-screen canvas.
  */
 const REFRESH_MS = 250;
-const MAX_CANVAS_PIXELS = 3840 * 2160;
 /** Plates in one column at most (the last place says "+N" when there are more). */
 const MAX_STACK = 6;
 /** Busy units lowest in a column (nearest the place). */
@@ -19,6 +19,9 @@ const STACK_RANK: Record<UnitStatus, number> = { ON_SCENE: 0, DISPATCHED: 1, AVA
  * `localeCompare('pt', options)` builds an ICU collator at every call (most of a repaint's time with 1,000 units).
  */
 const CALLSIGN_ORDER = new Intl.Collator('pt', { numeric: true });
+const STATUSES = Object.keys(STACK_RANK) as UnitStatus[];
+/** Headings are drawn to the nearest 10°. */
+const HEADINGS = Array.from({ length: 36 }, (_, i) => i * 10);
 
 interface Item {
   d: DrawnUnit;
@@ -66,19 +69,13 @@ export interface DrawnUnit {
  * heading arrow when the unit reports one. Plates are sprites (SpriteCache); the canvas is repainted at
  * most every REFRESH_MS and only when what it shows changed.
  */
-export class UnitLayer extends L.Layer {
-  private canvas!: HTMLCanvasElement;
-  private frame: number | null = null;
-  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
-  private lastRefresh = 0;
-  private ratio = 0;
-  private sprites = new SpriteCache(1);
+export class UnitLayer extends CanvasLayer {
   private drawn: DrawnUnit[] = [];
   private folded = 0;
   private labelled = new Set<string>();
+  /** Plate looks (department letter, kind) whose sprites in every status are made or queued. */
+  private prepared = new Set<string>();
   private key = '';
-  private hidden = false;
-  private unsubscribe: (() => void) | null = null;
   /** Repaints (tests, benchmark). */
   paints = 0;
 
@@ -86,7 +83,7 @@ export class UnitLayer extends L.Layer {
     private readonly store: UnitStore,
     private readonly opts: UnitLayerOptions,
   ) {
-    super();
+    super('unit-canvas', REFRESH_MS, store);
   }
 
   /** Plates drawn and units folded into "+N" (tests, benchmark). */
@@ -123,29 +120,6 @@ export class UnitLayer extends L.Layer {
     this.requestDraw();
   }
 
-  override onAdd(map: L.Map): this {
-    this.canvas = L.DomUtil.create('canvas', 'unit-canvas') as HTMLCanvasElement;
-    this.canvas.setAttribute('aria-hidden', 'true');
-    map.getContainer().appendChild(this.canvas);
-    map.on('move zoomend viewreset resize', this.requestDraw, this);
-    map.on('zoomstart', this.hide, this);
-    map.on('zoomend', this.show, this);
-    this.unsubscribe = this.store.subscribe(() => this.onStoreChange());
-    this.requestDraw();
-    return this;
-  }
-
-  override onRemove(map: L.Map): this {
-    map.off('move zoomend viewreset resize', this.requestDraw, this);
-    map.off('zoomstart', this.hide, this);
-    map.off('zoomend', this.show, this);
-    this.unsubscribe?.();
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    if (this.frame !== null) cancelAnimationFrame(this.frame);
-    this.canvas.remove();
-    return this;
-  }
-
   /** The unit under a container point, if any (the map's click goes to a unit before an occurrence). */
   hit(x: number, y: number): string | null {
     for (let i = this.drawn.length - 1; i >= 0; i--) {
@@ -155,57 +129,19 @@ export class UnitLayer extends L.Layer {
     return null;
   }
 
-  private hide(): void {
-    this.hidden = true;
-    this.canvas.style.visibility = 'hidden';
+  /** The position pins (status × heading, stale) made while the page is idle. */
+  protected onNewRatio(): void {
+    this.prepared.clear();
+    const h = this.opts.height;
+    const pins: SpriteJob[] = [pinJob(true, null, h)];
+    for (const status of STATUSES) for (const heading of [null, ...HEADINGS]) pins.push(pinJob(false, heading, h, status));
+    this.sprites.prepare(pins);
   }
 
-  private show(): void {
-    this.hidden = false;
-    this.canvas.style.visibility = 'visible';
-    this.requestDraw();
-  }
-
-  private onStoreChange(): void {
-    if (this.refreshTimer) return;
-    const since = Date.now() - this.lastRefresh;
-    if (since >= REFRESH_MS) this.requestDraw();
-    else
-      this.refreshTimer = setTimeout(() => {
-        this.refreshTimer = null;
-        this.requestDraw();
-      }, REFRESH_MS - since);
-  }
-
-  private requestDraw = (): void => {
-    if (this.frame !== null || !this._map) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = null;
-      this.draw();
-    });
-  };
-
-  private draw(): void {
-    const map = this._map;
-    if (!map || this.hidden) return;
-    this.lastRefresh = Date.now();
+  protected draw(map: L.Map): void {
     const size = map.getSize();
-    const ratio = Math.min(2, window.devicePixelRatio || 1, Math.sqrt(MAX_CANVAS_PIXELS / Math.max(1, size.x * size.y)));
-    let resized = false;
-    if (ratio !== this.ratio) {
-      this.ratio = ratio;
-      this.sprites = new SpriteCache(ratio);
-      resized = true;
-    }
-    const w = Math.round(size.x * ratio);
-    const h = Math.round(size.y * ratio);
-    if (this.canvas.width !== w || this.canvas.height !== h) {
-      this.canvas.width = w;
-      this.canvas.height = h;
-      this.canvas.style.width = `${size.x}px`;
-      this.canvas.style.height = `${size.y}px`;
-      resized = true;
-    }
+    const resized = this.fitCanvas(size);
+    const ratio = this.ratio;
     const bounds = map.getBounds().pad(0.1);
     const items: Item[] = [];
     const highlight = this.opts.highlight ?? '';
@@ -246,7 +182,8 @@ export class UnitLayer extends L.Layer {
     for (const o of overflow) this.more(ctx, o.x, o.y, o.count);
     for (const { d, look, label } of shown) {
       const half = Math.max(d.w, d.h) / 2 + 2;
-      this.sprites.stamp(ctx, `u|${look.letter}|${look.letterColor}|${look.abbr}|${look.status}|${look.stale ? 1 : 0}|${look.h}`, half, d.px, d.py, (c) => drawPlate(c, look));
+      this.sprites.stamp(ctx, plateKey(look), half, d.px, d.py, (c) => drawPlate(c, look));
+      this.preparePlates(look, half);
       if (d.id === highlight) {
         ctx.beginPath();
         ctx.roundRect(d.px - d.w / 2 - 4, d.py - d.h / 2 - 4, d.w + 8, d.h + 8, 5);
@@ -369,24 +306,21 @@ export class UnitLayer extends L.Layer {
 
   /** The exact position: a dot (in the status colour) with the heading arrow on it, stamped from a sprite. */
   private pin(ctx: CanvasRenderingContext2D, d: DrawnUnit, look: PlateLook, heading: number | null): void {
-    const fill = look.stale ? UNIT_STALE_STYLE.fill : UNIT_STATUS_STYLE[look.status].fill;
-    const r = Math.max(3, d.h * 0.24);
-    const paint = (c: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D, x: number, y: number): void => {
-      c.globalAlpha = look.stale ? 0.7 : 1;
-      if (heading !== null) this.arrow(c, x, y, r, d.h, heading);
-      c.beginPath();
-      c.arc(x, y, r, 0, Math.PI * 2);
-      c.fillStyle = fill;
-      c.fill();
-      c.lineWidth = 1.5;
-      c.strokeStyle = '#0b1118';
-      c.stroke();
-      c.globalAlpha = 1;
-    };
-    const key = `p|${fill}|${look.stale ? 1 : 0}|${heading ?? '-'}|${d.h}`;
+    const key = pinKey(look.stale, heading, d.h, look.status);
     // New sprites within the paint's budget; the others drawn as paths this time.
-    if (this.sprites.has(key) || this.sprites.mayMake()) this.sprites.stamp(ctx, key, Math.ceil(r + d.h * 0.8 + 3), d.x, d.y, (c) => paint(c, 0, 0));
-    else paint(ctx, d.x, d.y);
+    if (this.sprites.has(key) || this.sprites.mayMake()) {
+      const job = pinJob(look.stale, heading, d.h, look.status);
+      this.sprites.stamp(ctx, key, job.half, d.x, d.y, job.paint);
+    } else paintPin(ctx, d.x, d.y, look.stale, heading, d.h, look.status);
+  }
+
+  /** The plates of this look in its other statuses (and stale), made while the page is idle: a status change then only stamps. */
+  private preparePlates(look: PlateLook, half: number): void {
+    const base = `${look.letter}|${look.letterColor}|${look.abbr}|${look.h}`;
+    if (this.prepared.has(base)) return;
+    this.prepared.add(base);
+    const looks: PlateLook[] = [...STATUSES.map((status) => ({ ...look, status, stale: false })), { ...look, stale: true }];
+    this.sprites.prepare(looks.map((l) => ({ key: plateKey(l), half, paint: (c) => drawPlate(c, l) })));
   }
 
   /** The callsign beside the plate, on a dark halo. */
@@ -403,25 +337,51 @@ export class UnitLayer extends L.Layer {
     ctx.fillStyle = '#ffffff';
     ctx.fillText(text, x, d.py + 1);
   }
+}
 
-  /** A white arrowhead from the position's dot, pointing where the unit is heading. */
-  private arrow(ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D, x: number, y: number, r: number, h: number, headingDeg: number): void {
-    const a = ((headingDeg - 90) * Math.PI) / 180;
-    const cos = Math.cos(a);
-    const sin = Math.sin(a);
-    const tipX = x + cos * (r + h * 0.8);
-    const tipY = y + sin * (r + h * 0.8);
-    const px = -sin * h * 0.4;
-    const py = cos * h * 0.4;
-    ctx.beginPath();
-    ctx.moveTo(tipX, tipY);
-    ctx.lineTo(x + px, y + py);
-    ctx.lineTo(x - px, y - py);
-    ctx.closePath();
-    ctx.fillStyle = '#ffffff';
-    ctx.fill();
-    ctx.lineWidth = 1.5;
-    ctx.strokeStyle = '#0b1118';
-    ctx.stroke();
-  }
+const plateKey = (look: PlateLook): string => `u|${look.letter}|${look.letterColor}|${look.abbr}|${look.status}|${look.stale ? 1 : 0}|${look.h}`;
+const pinFill = (stale: boolean, status: UnitStatus): string => (stale ? UNIT_STALE_STYLE.fill : UNIT_STATUS_STYLE[status].fill);
+const pinKey = (stale: boolean, heading: number | null, h: number, status: UnitStatus): string => `p|${pinFill(stale, status)}|${stale ? 1 : 0}|${heading ?? '-'}|${h}`;
+
+/** A pin's sprite: `status` does not matter for a stale unit (grey, no heading). */
+function pinJob(stale: boolean, heading: number | null, h: number, status: UnitStatus = 'AVAILABLE'): SpriteJob {
+  const r = Math.max(3, h * 0.24);
+  return { key: pinKey(stale, heading, h, status), half: Math.ceil(r + h * 0.8 + 3), paint: (c) => paintPin(c, 0, 0, stale, heading, h, status) };
+}
+
+type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
+function paintPin(c: Ctx2D, x: number, y: number, stale: boolean, heading: number | null, h: number, status: UnitStatus): void {
+  const r = Math.max(3, h * 0.24);
+  c.globalAlpha = stale ? 0.7 : 1;
+  if (heading !== null) arrow(c, x, y, r, h, heading);
+  c.beginPath();
+  c.arc(x, y, r, 0, Math.PI * 2);
+  c.fillStyle = pinFill(stale, status);
+  c.fill();
+  c.lineWidth = 1.5;
+  c.strokeStyle = '#0b1118';
+  c.stroke();
+  c.globalAlpha = 1;
+}
+
+/** A white arrowhead from the position's dot, pointing where the unit is heading. */
+function arrow(ctx: Ctx2D, x: number, y: number, r: number, h: number, headingDeg: number): void {
+  const a = ((headingDeg - 90) * Math.PI) / 180;
+  const cos = Math.cos(a);
+  const sin = Math.sin(a);
+  const tipX = x + cos * (r + h * 0.8);
+  const tipY = y + sin * (r + h * 0.8);
+  const px = -sin * h * 0.4;
+  const py = cos * h * 0.4;
+  ctx.beginPath();
+  ctx.moveTo(tipX, tipY);
+  ctx.lineTo(x + px, y + py);
+  ctx.lineTo(x - px, y - py);
+  ctx.closePath();
+  ctx.fillStyle = '#ffffff';
+  ctx.fill();
+  ctx.lineWidth = 1.5;
+  ctx.strokeStyle = '#0b1118';
+  ctx.stroke();
 }

@@ -7,6 +7,7 @@ import { useToasts } from '../common/toasts';
 import { DEPARTMENT_LABELS, EVENT_LABELS, SOURCE_LABELS, STATUS_LABELS, UNIT_REASON_LABELS } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-context';
+import { NearbyAssets } from '../assets/nearby-assets';
 import { OccurrenceUnits } from '../units/occurrence-units';
 import { ReportPublicationPanel, showsReportPublication } from './report-publication';
 
@@ -24,6 +25,7 @@ export function OccurrenceDetailPanel({
   onSelect,
   onSelectUnit,
   onProposals,
+  onSelectAsset,
 }: {
   api: ApiClient;
   id: string;
@@ -32,6 +34,7 @@ export function OccurrenceDetailPanel({
   onSelect: (id: string) => void;
   onSelectUnit?: (id: string) => void;
   onProposals?: (unitIds: string[]) => void;
+  onSelectAsset?: (id: string) => void;
 }): ReactNode {
   const { t, label, category, time } = useI18n();
   const { store, onEvent } = useLive();
@@ -112,6 +115,8 @@ export function OccurrenceDetailPanel({
       {showsReportPublication(d, role) ? <ReportPublicationPanel api={api} occurrence={d} /> : null}
 
       <OccurrenceUnits api={api} occurrence={d} assignments={d.units ?? []} reload={load} onSelectUnit={onSelectUnit} onProposals={onProposals} />
+
+      <NearbyAssets api={api} occurrenceId={d.id} onSelectAsset={onSelectAsset} />
 
       <section>
         <h3>{t('assignments')}</h3>

@@ -2,6 +2,8 @@ import { useCallback, useMemo, useState, type KeyboardEvent, type ReactNode } fr
 import type { OccurrenceView, Role, UnitTrail } from '@cgi/shared';
 import type { ApiClient } from '../api/api-client';
 import { useReference } from '../api/reference';
+import { AssetDetailPanel } from '../assets/asset-detail';
+import { AssetLayerToggles, useAssetLayers } from '../assets/asset-layer-toggles';
 import { sortByUrgency } from '../common/urgency';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useNow, useStoreRevision } from '../live/live-context';
@@ -24,7 +26,7 @@ const LIST_LIMIT = 200;
 export function OperatorView({ api, config, role }: { api: ApiClient; config: ConsoleConfig; role: Role }): ReactNode {
   const supervisor = role === 'CGI_SUPERVISOR';
   const { t } = useI18n();
-  const { store, units } = useLive();
+  const { store, units, assets } = useLive();
   const { categories, parishes, levelByScope } = useReference();
   const revision = useStoreRevision(store);
   const now = useNow(1000);
@@ -32,7 +34,9 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
   const [selected, setSelectedOccurrence] = useState<string | null>(null);
   const [selectedUnit, setSelectedUnitState] = useState<string | null>(null);
   /** Which detail the right column shows: the last one opened. */
-  const [focus, setFocus] = useState<'occurrence' | 'unit' | 'new-unit'>('occurrence');
+  const [focus, setFocus] = useState<'occurrence' | 'unit' | 'new-unit' | 'asset'>('occurrence');
+  const [selectedAsset, setSelectedAssetState] = useState<string | null>(null);
+  const [assetLayers, toggleAssetLayer] = useAssetLayers('workstation');
   const admin = role === 'ADMIN';
   const [trail, setTrail] = useState<UnitTrail | null>(null);
   const [proposed, setProposed] = useState<string[]>([]);
@@ -44,6 +48,10 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
     setSelectedUnitState(id);
     setFocus(id ? 'unit' : 'occurrence');
     if (!id) setTrail(null);
+  }, []);
+  const setSelectedAsset = useCallback((id: string | null) => {
+    setSelectedAssetState(id);
+    setFocus(id ? 'asset' : 'occurrence');
   }, []);
   const [picked, setPicked] = useState<{ lat: number; lon: number } | null>(null);
   const [query, setQuery] = useState('');
@@ -113,7 +121,12 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
           unitHighlight={selectedUnit}
           labelledUnits={proposed}
           trail={trail}
+          assets={assets}
+          assetLayers={assetLayers}
+          onSelectAsset={tab === 'intake' ? undefined : setSelectedAsset}
+          assetHighlight={focus === 'asset' ? selectedAsset : null}
         />
+        <AssetLayerToggles assets={assets} visible={assetLayers} onToggle={toggleAssetLayer} className="asset-toggles--map" />
       </section>
       {focus === 'new-unit' ? (
         <section className="ws-detail">
@@ -128,13 +141,17 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
             />
           </div>
         </section>
+      ) : focus === 'asset' && selectedAsset ? (
+        <section className="ws-detail">
+          <AssetDetailPanel key={selectedAsset} api={api} id={selectedAsset} onClose={() => setSelectedAsset(null)} onSelectOccurrence={setSelected} />
+        </section>
       ) : focus === 'unit' && selectedUnit ? (
         <section className="ws-detail">
           <UnitDetailPanel key={selectedUnit} api={api} id={selectedUnit} onClose={() => setSelectedUnit(null)} onSelectOccurrence={setSelected} onTrail={setTrail} canManage={admin} />
         </section>
       ) : selected ? (
         <section className="ws-detail">
-          <OccurrenceDetailPanel key={selected} api={api} id={selected} role={role} onClose={() => setSelected(null)} onSelect={setSelected} onSelectUnit={setSelectedUnit} onProposals={setProposed} />
+          <OccurrenceDetailPanel key={selected} api={api} id={selected} role={role} onClose={() => setSelected(null)} onSelect={setSelected} onSelectUnit={setSelectedUnit} onProposals={setProposed} onSelectAsset={setSelectedAsset} />
         </section>
       ) : null}
     </main>

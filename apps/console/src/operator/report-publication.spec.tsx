@@ -55,7 +55,8 @@ describe('OccurrenceDetailPanel: publication of a citizen report on Open311', ()
     const { get } = renderDetail(d, 'DEPARTMENT_AGENT');
     await screen.findByTestId('occurrence-detail');
     expect(screen.queryByTestId('report-publication')).not.toBeInTheDocument();
-    expect(get.mock.calls.map(([path]) => path)).toEqual([`/occurrences/${d.id}`]);
+    // The detail and its nearby assets: nothing about the publication.
+    expect(get.mock.calls.map(([path]) => path).sort()).toEqual([`/occurrences/${d.id}`, `/occurrences/${d.id}/assets`]);
   });
 
   it('is not offered for an occurrence an operator registered (Open311 never lists it)', async () => {

@@ -1,4 +1,4 @@
-import type { AssignmentView, LiveOccurrenceEvent, OccurrenceView, UnitAssignmentView, UnitEventPayload, UnitStatus, UnitView } from '@cgi/shared';
+import type { AssetView, AssignmentView, LiveOccurrenceEvent, OccurrenceView, UnitAssignmentView, UnitEventPayload, UnitStatus, UnitView } from '@cgi/shared';
 
 let n = 0;
 
@@ -118,5 +118,31 @@ export function unitEvent(
   return {
     event: { position, occurrenceId: o?.id ?? null, type, actor: 'test', at: '2026-11-27T10:02:00.000Z', departments: [un.department], payload: payload as unknown as Record<string, unknown> },
     occurrence: o,
+  };
+}
+
+let a = 0;
+
+export function asset(over: Partial<AssetView> = {}): AssetView {
+  a++;
+  const camera = (over.kind ?? 'CAMERA') === 'CAMERA';
+  return {
+    id: `00000000-0000-4000-a000-${String(a).padStart(12, '0')}`,
+    code: `CAM-${String(a).padStart(3, '0')}`,
+    kind: 'CAMERA',
+    name: `Câmara ${a} — Rua de Santa Catarina`,
+    department: 'MOBILITY',
+    location: { lat: 41.1496, lon: -8.6063 },
+    address: 'Rua de Santa Catarina 100',
+    parishCode: null,
+    status: 'OK',
+    statusChangedAt: '2026-11-27T09:00:00.000Z',
+    statusReason: null,
+    camera: camera ? { snapshotUrl: `https://cameras.example.org/${a}.jpg`, streamUrl: null, directionDeg: 90 } : null,
+    openOccurrence: null,
+    synthetic: true,
+    version: 1,
+    updatedAt: '2026-11-27T09:00:00.000Z',
+    ...over,
   };
 }

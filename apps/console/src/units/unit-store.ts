@@ -1,4 +1,5 @@
 import type { LiveOccurrenceEvent, LiveUnitPositions, UnitEventPayload, UnitPosition, UnitStatus, UnitView } from '@cgi/shared';
+import { KeyedStore, nextFrame } from '../live/frame-notifier';
 
 /** What the console shows as stale without a word from the API (the rule set's default, 5 min). */
 export const DEFAULT_STALE_AFTER_MS = 5 * 60_000;
@@ -23,40 +24,16 @@ export function unitPayload(e: LiveOccurrenceEvent): UnitEventPayload | null {
  * and UNIT_* `occurrence:event`s (only a newer unit version changes its status). Listeners are told
  * at most once per animation frame, like the occurrence store.
  */
-export class UnitStore {
-  private readonly units = new Map<string, UnitView>();
-  private readonly listeners = new Set<() => void>();
-  private scheduled = false;
-  private revision = 0;
+export class UnitStore extends KeyedStore<UnitView> {
   loaded = false;
 
   constructor(
-    private readonly schedule: (fn: () => void) => void = defaultSchedule,
+    schedule: (fn: () => void) => void = nextFrame,
     readonly staleAfterMs = DEFAULT_STALE_AFTER_MS,
-  ) {}
-
-  subscribe = (fn: () => void): (() => void) => {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  };
-
-  getRevision = (): number => this.revision;
-
-  get size(): number {
-    return this.units.size;
+  ) {
+    super(schedule);
   }
 
-  get(id: string): UnitView | undefined {
-    return this.units.get(id);
-  }
-
-  list(): UnitView[] {
-    return [...this.units.values()];
-  }
-
-  forEach(fn: (u: UnitView) => void): void {
-    this.units.forEach(fn);
-  }
 
   /** The units on an occurrence (dispatched or on scene). */
   onOccurrence(occurrenceId: string): UnitView[] {
@@ -70,41 +47,41 @@ export class UnitStore {
   load(items: UnitView[]): void {
     const next = new Map<string, UnitView>();
     for (const u of items) {
-      const cur = this.units.get(u.id);
+      const cur = this.items.get(u.id);
       let merged = u;
       if (cur && cur.version > u.version) merged = { ...u, ...pickStatus(cur) };
       if (cur?.position && (!merged.position || Date.parse(cur.position.at) > Date.parse(merged.position.at))) merged = { ...merged, position: cur.position, stale: cur.stale };
       next.set(u.id, merged);
     }
-    this.units.clear();
-    for (const [id, u] of next) this.units.set(id, u);
+    this.items.clear();
+    for (const [id, u] of next) this.items.set(id, u);
     this.loaded = true;
     this.changed();
   }
 
   /** Puts a unit the console fetched or changed itself (a command's answer), unless an older version. */
   put(u: UnitView): void {
-    const cur = this.units.get(u.id);
+    const cur = this.items.get(u.id);
     if (cur && cur.version > u.version) return;
     const position = cur?.position && (!u.position || Date.parse(cur.position.at) > Date.parse(u.position.at)) ? cur.position : u.position;
-    this.units.set(u.id, { ...u, position, stale: position === u.position ? u.stale : (cur?.stale ?? u.stale) });
+    this.items.set(u.id, { ...u, position, stale: position === u.position ? u.stale : (cur?.stale ?? u.stale) });
     this.changed();
   }
 
   /** A unit retired by this console. */
   remove(id: string): void {
-    if (this.units.delete(id)) this.changed();
+    if (this.items.delete(id)) this.changed();
   }
 
   /** Live positions: a fix moves its unit only when newer than the one shown. */
   applyPositions(p: LiveUnitPositions): number {
     let moved = 0;
     for (const { unitId, ...fix } of p.positions) {
-      const u = this.units.get(unitId);
+      const u = this.items.get(unitId);
       if (!u) continue;
       if (u.position && Date.parse(u.position.at) >= Date.parse(fix.at)) continue;
       const position: UnitPosition = { lat: fix.lat, lon: fix.lon, at: fix.at, speedKmh: fix.speedKmh ?? null, headingDeg: fix.headingDeg ?? null };
-      this.units.set(unitId, { ...u, position, stale: false });
+      this.items.set(unitId, { ...u, position, stale: false });
       moved++;
     }
     if (moved) this.changed();
@@ -115,12 +92,12 @@ export class UnitStore {
   applyEvent(e: LiveOccurrenceEvent): boolean {
     const p = unitPayload(e);
     if (!p) return false;
-    const u = this.units.get(p.unit.id);
+    const u = this.items.get(p.unit.id);
     if (!u || u.version >= p.unit.version) return false;
     let occurrence = u.occurrence;
     if (p.unit.status === 'AVAILABLE' || p.unit.status === 'UNAVAILABLE') occurrence = null;
     else if (p.occurrenceId) occurrence = { id: p.occurrenceId, reference: e.occurrence?.id === p.occurrenceId ? e.occurrence.reference : (u.occurrence?.id === p.occurrenceId ? u.occurrence.reference : '') };
-    this.units.set(u.id, {
+    this.items.set(u.id, {
       ...u,
       status: p.unit.status,
       unavailableReason: p.unit.unavailableReason,
@@ -138,26 +115,16 @@ export class UnitStore {
    */
   refreshStale(now: number): boolean {
     let changed = false;
-    for (const [id, u] of this.units) {
+    for (const [id, u] of this.items) {
       if (!u.position) continue;
       const stale = now - Date.parse(u.position.at) > this.staleAfterMs;
       if (stale !== u.stale) {
-        this.units.set(id, { ...u, stale });
+        this.items.set(id, { ...u, stale });
         changed = true;
       }
     }
     if (changed) this.changed();
     return changed;
-  }
-
-  private changed(): void {
-    this.revision++;
-    if (this.scheduled) return;
-    this.scheduled = true;
-    this.schedule(() => {
-      this.scheduled = false;
-      this.listeners.forEach((fn) => fn());
-    });
   }
 }
 
@@ -179,9 +146,4 @@ export function countByStatus(units: Iterable<UnitView>): Map<string, Record<Uni
     if (u.stale) row.stale++;
   }
   return out;
-}
-
-function defaultSchedule(fn: () => void): void {
-  if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden) requestAnimationFrame(fn);
-  else setTimeout(fn, 16);
 }

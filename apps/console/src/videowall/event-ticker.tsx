@@ -4,6 +4,9 @@ import { DEPARTMENT_LABELS, EVENT_LABELS, LEVEL_LABELS, ROLE_LABELS } from '../i
 import { useI18n } from '../i18n/i18n';
 import { unitPayload } from '../units/unit-store';
 
+/** Events shown: 6 rows of 2, the height the ticker's CSS reserves (.ticker__list). */
+const SHOWN = 12;
+
 /** The latest events of the live feed, newest first; an escalation names the department that missed, and its role when not the lead. */
 export function EventTicker({ events }: { events: LiveOccurrenceEvent[] }): ReactNode {
   const { t, label, category, time } = useI18n();
@@ -12,7 +15,7 @@ export function EventTicker({ events }: { events: LiveOccurrenceEvent[] }): Reac
       <h2 className="panel-title">{t('latestEvents')}</h2>
       {events.length === 0 ? <p className="muted">{t('noEvents')}</p> : null}
       <ol className="ticker__list" data-testid="ticker">
-        {events.slice(0, 12).map(({ event, occurrence }) => {
+        {events.slice(0, SHOWN).map(({ event, occurrence }) => {
           const level = typeof event.payload.level === 'string' ? event.payload.level : null;
           const role = typeof event.payload.role === 'string' && event.payload.role !== 'LEAD' ? ` (${label(ROLE_LABELS, event.payload.role)})` : '';
           const dep = typeof event.payload.department === 'string' ? `${label(DEPARTMENT_LABELS, event.payload.department)}${role}` : null;

@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { UNIT_STATUSES, type OccurrenceView } from '@cgi/shared';
+import { ASSET_STATUSES, UNIT_STATUSES, type OccurrenceView } from '@cgi/shared';
 import { useReference } from '../api/reference';
+import { AssetLayerToggles, useAssetLayers } from '../assets/asset-layer-toggles';
+import { ASSET_STATUS_STYLE } from '../assets/asset-style';
 import { sounds } from '../common/alarm';
 import { levelRank, mostUrgent } from '../common/urgency';
-import { DEPARTMENT_LABELS, LEVEL_LABELS, UNIT_DEPARTMENT_LETTER, UNIT_STATUS_LABELS } from '../i18n/dictionary';
+import { ASSET_STATUS_LABELS, DEPARTMENT_LABELS, LEVEL_LABELS, UNIT_DEPARTMENT_LETTER, UNIT_STATUS_LABELS } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive, useNow } from '../live/live-context';
 import { CityMap } from '../map/city-map';
@@ -25,7 +27,8 @@ const MUTE_KEY = 'cgi.videowall.muted';
  */
 export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode {
   const { t, lang, label, time } = useI18n();
-  const { store, units } = useLive();
+  const { store, units, assets } = useLive();
+  const [assetLayers, toggleAssetLayer] = useAssetLayers('videowall');
   const { parishes, levelByScope } = useReference();
   const now = useNow(1000);
   const [muted, setMuted] = useState(() => localStorage.getItem(MUTE_KEY) === '1');
@@ -85,7 +88,8 @@ export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode 
       </header>
       <main className="vw-main">
         <div className="vw-map">
-          <CityMap config={config} store={store} parishes={parishes} levels={levelByScope} variant="videowall" label={t('viewVideowall')} units={units} />
+          <CityMap config={config} store={store} parishes={parishes} levels={levelByScope} variant="videowall" label={t('viewVideowall')} units={units} assets={assets} assetLayers={assetLayers} />
+          <AssetLayerToggles assets={assets} visible={assetLayers} onToggle={toggleAssetLayer} className="asset-toggles--map" />
           <div className="legend" aria-label={t('legend')}>
             {(['P1', 'P2', 'P3', 'P4'] as const).map((p) => (
               <span key={p} className="legend__item">
@@ -98,6 +102,10 @@ export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode 
               </span>
             ))}
             <UnitLegend />
+            <div className="legend__units" data-testid="asset-legend">
+              <b>{t('assetsLegend')}:</b>
+              <AssetStatusLegend />
+            </div>
             {!config.tileUrl ? <span className="legend__item muted">{t('offlineMap')}</span> : null}
           </div>
         </div>
@@ -111,6 +119,23 @@ export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode 
         <EventTicker events={store.events} />
       </footer>
     </div>
+  );
+}
+
+/** The assets' status colours and marks (their shapes are in the toggles). */
+function AssetStatusLegend(): ReactNode {
+  const { label } = useI18n();
+  return (
+    <>
+      {ASSET_STATUSES.map((s) => (
+        <span key={s} className="legend__item">
+          <span className="legend__asset" style={{ background: ASSET_STATUS_STYLE[s].fill, color: ASSET_STATUS_STYLE[s].text }}>
+            {ASSET_STATUS_STYLE[s].mark ?? ''}
+          </span>{' '}
+          {label(ASSET_STATUS_LABELS, s)}
+        </span>
+      ))}
+    </>
   );
 }
 
