@@ -75,8 +75,9 @@ export async function openLoop(
     const wait = scheduled - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     // Timed from its scheduled time, or from when it left if the timer woke up to 1 ms early.
-    const origin = Math.max(scheduled, performance.now());
-    late.push(origin - scheduled);
+    const sent = performance.now();
+    const origin = Math.min(scheduled, sent);
+    late.push(Math.max(0, sent - scheduled));
     const spec = makeRequest(i);
     inFlight.push(
       request(spec.url, { method: spec.method, headers: spec.headers, body: spec.body, dispatcher })
