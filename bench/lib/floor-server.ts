@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { ROOT, type RunningProcess } from './stack';
+import { ROOT, running, type RunningProcess } from './stack';
 
 /**
  * The floor of a refusal on this machine: a Fastify server, started as the API is (its own
@@ -25,13 +25,5 @@ export async function startFloorServer(port: number): Promise<RunningProcess> {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
   });
-  return {
-    child,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return running(child);
 }
