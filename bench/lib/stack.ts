@@ -80,6 +80,11 @@ export async function startApi(port: number, databaseUrl: string, extraEnv: Reco
     if (Date.now() > deadline) throw new Error('API not ready after 30 s');
     await new Promise((r) => setTimeout(r, 200));
   }
+  return running(child);
+}
+
+/** A started child process, stopped by SIGTERM (resolves once it has exited). */
+export function running(child: ChildProcess): RunningProcess {
   return {
     child,
     stop: () =>

@@ -4,6 +4,18 @@ import { ApiKeyService } from '../src/auth/api-key.service';
 import { OccurrenceIntakeService } from '../src/occurrences/occurrence-intake.service';
 import { PLACES, startApi, type ApiHarness } from '../../../test/support/api-harness';
 
+/** Holds intake's context read (a lock on operational_levels) so that admitted reports stay in flight; answers the release. */
+async function holdIntakeRead(databaseUrl: string): Promise<() => Promise<void>> {
+  const locker = new Client({ connectionString: databaseUrl });
+  await locker.connect();
+  await locker.query('BEGIN');
+  await locker.query('LOCK TABLE operational_levels IN ACCESS EXCLUSIVE MODE');
+  return async () => {
+    await locker.query('COMMIT');
+    await locker.end();
+  };
+}
+
 /**
  * ADR 0016: intake is bounded per node (INTAKE_MAX_QUEUE reports taken in and not yet answered).
  * Past the bound a report is refused at once with 503 OVERLOADED and Retry-After, in the one
@@ -26,17 +38,7 @@ describe('intake bound: 503 OVERLOADED with Retry-After past INTAKE_MAX_QUEUE, n
       [prefix],
     )).rows.map((r) => r.k);
 
-  /** Holds intake's context read (a lock on operational_levels) so that admitted reports stay in flight. */
-  async function hold(): Promise<() => Promise<void>> {
-    const locker = new Client({ connectionString: api.env.DATABASE_URL });
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('LOCK TABLE operational_levels IN ACCESS EXCLUSIVE MODE');
-    return async () => {
-      await locker.query('COMMIT');
-      await locker.end();
-    };
-  }
+  const hold = () => holdIntakeRead(api.env.DATABASE_URL);
 
   /** Waits until `n` intake requests are admitted (or, `down`, until at most `n` are). */
   async function inFlight(n: number, down = false): Promise<void> {
@@ -144,10 +146,7 @@ describe('intake latency budget: 503 OVERLOADED past INTAKE_MAX_WAIT_MS, nothing
     const before = await api.count('occurrences');
     // Hold intake's context read (a lock on operational_levels): the first report's batch starts and
     // waits on it, the next two queue behind that batch past the 300 ms budget.
-    const locker = new Client({ connectionString: api.env.DATABASE_URL });
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('LOCK TABLE operational_levels IN ACCESS EXCLUSIVE MODE');
+    const release = await holdIntakeRead(api.env.DATABASE_URL);
     const first = post('budget-0').then((r) => r);
     for (let i = 0; intake.reportsInFlight < 1; i++) {
       if (i > 500) throw new Error('the first report never arrived');
@@ -159,8 +158,7 @@ describe('intake latency budget: 503 OVERLOADED past INTAKE_MAX_WAIT_MS, nothing
       await new Promise((r) => setTimeout(r, 10));
     }
     await new Promise((r) => setTimeout(r, 500));
-    await locker.query('COMMIT');
-    await locker.end();
+    await release();
 
     expect((await first).status).toBe(201);
     for (const res of await Promise.all(late)) {
@@ -173,5 +171,47 @@ describe('intake latency budget: 503 OVERLOADED past INTAKE_MAX_WAIT_MS, nothing
     const retry = await post('budget-1');
     expect(retry.status).toBe(201);
     expect(await api.count('occurrences')).toBe(before + 2);
+  });
+
+  it('counts the batch in the budget: after slow batches, a report that waited less than the budget but more than it leaves is refused', async () => {
+    const intake = api.app.get(OccurrenceIntakeService);
+    const post = (key: string) =>
+      api.http().post('/api/v1/occurrences').set('authorization', api.auth('operator')).set('idempotency-key', key)
+        .send({ category: 'FALLEN_TREE', location: PLACES.paranhos, description: key });
+    const hold = () => holdIntakeRead(api.env.DATABASE_URL);
+    const until = async (test: () => boolean | Promise<boolean>, what: string): Promise<void> => {
+      for (let i = 0; !(await test()); i++) {
+        if (i > 500) throw new Error(what);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    /** A batch's read waits on the held lock: that batch has started. */
+    const batchStarted = async (): Promise<boolean> =>
+      (await api.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'operational_levels'::regclass`)).rows[0].n > 0;
+    const before = await api.count('occurrences');
+    // A batch held 400 ms: batches are now expected to take long, so of the 300 ms budget a report
+    // may have waited at most half (150 ms) when its batch starts.
+    let release = await hold();
+    const slow = post('cutoff-0').then((r) => r);
+    await until(batchStarted, 'the first batch never started');
+    await new Promise((r) => setTimeout(r, 400));
+    await release();
+    expect((await slow).status).toBe(201);
+    // The next report's batch is held too; one more waits behind it over 200 ms (within 300).
+    release = await hold();
+    const running = post('cutoff-1').then((r) => r);
+    await until(batchStarted, 'the second batch never started');
+    const queued = post('cutoff-2').then((r) => r);
+    await until(() => intake.waitingReports >= 1, 'the third report never queued');
+    await new Promise((r) => setTimeout(r, 200));
+    await release();
+    expect((await running).status).toBe(201);
+    const refused = await queued;
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('3');
+    expect(refused.body.error).toEqual(expect.objectContaining({ code: 'OVERLOADED', correlationId: expect.any(String) }));
+    expect(await api.count('occurrences')).toBe(before + 2);
+    const { rows } = await api.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM occurrences WHERE idempotency_key LIKE '%:cutoff-2'`);
+    expect(rows[0].n).toBe(0);
   });
 });

@@ -83,10 +83,10 @@ describe('WriteBatcher', () => {
   });
 });
 
-describe('WriteBatcher with a wait budget', () => {
-  it('refuses the items that waited past maxWaitMs when their batch would start, and runs the others in order', async () => {
+describe('WriteBatcher with a latency budget', () => {
+  it('refuses the items that waited past the budget when their batch would start, and runs the others in order', async () => {
     const g = gatedRun();
-    const b = new WriteBatcher(g.run, { maxBatch: 8, concurrency: 1, maxWaitMs: 100, expired: () => new Error('too late') });
+    const b = new WriteBatcher(g.run, { maxBatch: 8, concurrency: 1, budgetMs: 100, expired: () => new Error('too late') });
     const a = b.submit(1);
     const now = performance.now();
     const stale = b.submit(2, now - 1000);
@@ -102,7 +102,7 @@ describe('WriteBatcher with a wait budget', () => {
 
   it('refuses a stale item even with no batch running; an item whose batch started is answered however long the batch runs', async () => {
     const g = gatedRun();
-    const b = new WriteBatcher(g.run, { maxBatch: 8, concurrency: 1, maxWaitMs: 1, expired: () => new Error('too late') });
+    const b = new WriteBatcher(g.run, { maxBatch: 8, concurrency: 1, budgetMs: 1, expired: () => new Error('too late') });
     const a = b.submit(1, performance.now() - 10_000);
     expect(g.batches).toEqual([]);
     await expect(a).rejects.toThrow('too late');
@@ -111,5 +111,40 @@ describe('WriteBatcher with a wait budget', () => {
     await new Promise((r) => setTimeout(r, 20));
     await g.releaseNext();
     await expect(c).resolves.toBe(50);
+  });
+
+  it('after a slow batch, refuses an item that waited past the budget minus the batch expected, though within the budget', async () => {
+    const g = gatedRun();
+    const b = new WriteBatcher(g.run, { maxBatch: 8, concurrency: 1, budgetMs: 200, expired: () => new Error('too late') });
+    expect(b.waitCutoffMs).toBe(200);
+    const slow = b.submit(1);
+    await new Promise((r) => setTimeout(r, 80)); // the batch takes at least 80 ms: expected ≥ 160 ms
+    await g.releaseNext();
+    await expect(slow).resolves.toBe(10);
+    expect(b.waitCutoffMs).toBe(100); // 200 − the expected batch, at most half the budget
+    const hold = b.submit(2); // runs, so that the next two queue and are chosen when it ends
+    const now = performance.now();
+    const stale = b.submit(3, now - 150); // within the budget, but not with a batch after it
+    const fresh = b.submit(4, now - 10);
+    const refused = expect(stale).rejects.toThrow('too late');
+    await g.releaseNext();
+    await refused;
+    expect(g.batches).toEqual([[1], [2], [4]]);
+    await g.releaseNext();
+    await expect(Promise.all([hold, fresh])).resolves.toEqual([20, 40]);
+  });
+
+  it('under a backlog starts the next batch with the newest items in time, and the older ones in the batch after', async () => {
+    const g = gatedRun();
+    const b = new WriteBatcher(g.run, { maxBatch: 2, concurrency: 1, budgetMs: 60_000, expired: () => new Error('too late') });
+    const first = b.submit(1);
+    const now = performance.now();
+    const queued = [2, 3, 4, 5].map((i) => b.submit(i, now - (6 - i) * 10));
+    await g.releaseNext();
+    expect(g.batches).toEqual([[1], [4, 5]]);
+    await g.releaseNext();
+    expect(g.batches).toEqual([[1], [4, 5], [2, 3]]);
+    await g.releaseNext();
+    await expect(Promise.all([first, ...queued])).resolves.toEqual([10, 20, 30, 40, 50]);
   });
 });

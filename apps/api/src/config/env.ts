@@ -134,8 +134,10 @@ export class Env {
   INTAKE_MAX_QUEUE = 64;
 
   /**
-   * Intake's latency budget on this node (ms): a report still waiting this long after its request
-   * arrived (behind body parsing, authentication and the batches being written) is refused with 503
+   * Intake's latency budget on this node (ms): a report is written only if it can be stored within
+   * this long of its request's arrival. One that has waited (behind body parsing, authentication and
+   * the batches being written) past the budget minus the duration expected of its batch (from the
+   * recent batches; the wait allowed is never less than half the budget) is refused with 503
    * OVERLOADED and Retry-After instead of being written late; nothing of it is stored (ADR 0016).
    * With INTAKE_MAX_QUEUE it keeps the admitted reports' latency bounded under overload.
    */

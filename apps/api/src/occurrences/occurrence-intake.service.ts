@@ -115,6 +115,12 @@ export class OccurrenceIntakeService {
   private readonly batcher: WriteBatcher<IntakeJob, IntakeResult>;
   /** Intake requests admitted on this node and not yet answered (bounded by INTAKE_MAX_QUEUE, ADR 0016). */
   private admitted = 0;
+  /**
+   * The refusals past the bound and past the budget, built once (never mutated): under a surge a
+   * refusal costs no stack trace (ADR 0016).
+   */
+  private readonly refusal: OverloadedException;
+  private readonly lateRefusal: OverloadedException;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -126,9 +132,17 @@ export class OccurrenceIntakeService {
     this.batcher = new WriteBatcher((jobs) => this.storeBatch(jobs), {
       maxBatch: env.INTAKE_BATCH_MAX,
       concurrency: env.INTAKE_BATCH_CONCURRENCY,
-      maxWaitMs: env.INTAKE_MAX_WAIT_MS,
-      expired: () => this.tooLate(),
+      budgetMs: env.INTAKE_MAX_WAIT_MS,
+      expired: () => this.lateRefusal,
     });
+    this.lateRefusal = new OverloadedException(
+      `Intake is at capacity (a report could not be stored within ${env.INTAKE_MAX_WAIT_MS} ms on this node); nothing was stored, retry after ${env.INTAKE_RETRY_AFTER_S} s`,
+      env.INTAKE_RETRY_AFTER_S,
+    );
+    this.refusal = new OverloadedException(
+      `Intake is at capacity (${env.INTAKE_MAX_QUEUE} reports in progress on this node); nothing was stored, retry after ${env.INTAKE_RETRY_AFTER_S} s`,
+      env.INTAKE_RETRY_AFTER_S,
+    );
   }
 
   /** True when a report arriving now would be refused (ADR 0016). */
@@ -152,20 +166,9 @@ export class OccurrenceIntakeService {
     if (this.admitted > 0) this.admitted--;
   }
 
-  /** The refusal of a report past the bound: 503 OVERLOADED with Retry-After. */
+  /** The refusal of a report past the bound: 503 OVERLOADED with Retry-After (one instance, never mutated). */
   overloaded(): OverloadedException {
-    return new OverloadedException(
-      `Intake is at capacity (${this.env.INTAKE_MAX_QUEUE} reports in progress on this node); nothing was stored, retry after ${this.env.INTAKE_RETRY_AFTER_S} s`,
-      this.env.INTAKE_RETRY_AFTER_S,
-    );
-  }
-
-  /** The refusal of a report that waited past INTAKE_MAX_WAIT_MS: 503 OVERLOADED with Retry-After. */
-  private tooLate(): OverloadedException {
-    return new OverloadedException(
-      `Intake is at capacity (a report waited over ${this.env.INTAKE_MAX_WAIT_MS} ms on this node); nothing was stored, retry after ${this.env.INTAKE_RETRY_AFTER_S} s`,
-      this.env.INTAKE_RETRY_AFTER_S,
-    );
+    return this.refusal;
   }
 
   /** Intake requests admitted and not yet answered (for metrics and tests). */
@@ -211,10 +214,13 @@ export class OccurrenceIntakeService {
     // The wait counts from the request's arrival: parsing, authentication and validation included.
     // An adapter that bounds its own reports in flight (the Urban Platform's, one batch of them per
     // node) waives the deadline: a notification of many reports is then not half refused.
+    // A batched report that has already waited past what a batch starting now leaves of the budget
+    // is refused here, before it queues (ADR 0016).
     const since = options.waitBound === false ? Number.POSITIVE_INFINITY : (requestContext().receivedAt ?? performance.now());
-    if (performance.now() - since > this.env.INTAKE_MAX_WAIT_MS) throw this.tooLate();
+    const batched = job.source !== 'CITIZEN' && !within;
+    if (performance.now() - since > (batched ? this.batcher.waitCutoffMs : this.env.INTAKE_MAX_WAIT_MS)) throw this.lateRefusal;
     try {
-      if (job.source !== 'CITIZEN' && !within) return await this.batcher.submit(job, since);
+      if (batched) return await this.batcher.submit(job, since);
       return await this.ds.transaction((m) => this.storeOne(m, job, within));
     } catch (err) {
       // Another node (or a citizen transaction) stored the same key first: answer that one.
