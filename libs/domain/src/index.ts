@@ -28,3 +28,5 @@ export * from './units/default-unit-rules';
 export * from './units/unit-lifecycle';
 export * from './units/unit-position';
 export * from './units/unit-fleet';
+
+export * from './open-data/index';
