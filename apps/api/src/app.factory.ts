@@ -89,6 +89,8 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
       // Open311 GeoReport v2 and the citizens' status page live outside /api/v1 (issue #8).
       { path: 'open311/{*path}', method: RequestMethod.ALL },
       { path: 'status/{*path}', method: RequestMethod.ALL },
+      // Open data (issue 16): the DCAT-AP catalogue and the files, public.
+      { path: 'open-data/{*path}', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(createValidationPipe());

@@ -13,6 +13,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { LiveModule } from './live/live.module';
 import { OccurrencesModule } from './occurrences/occurrences.module';
 import { Open311Module } from './open311/open311.module';
+import { OpenDataModule } from './open-data/open-data.module';
 import { OperationalLevelsModule } from './operational-levels/operational-levels.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { RedisModule } from './redis/redis.module';
@@ -49,6 +50,7 @@ export class AppModule {
         Open311Module,
         UnitsModule,
         UnitPositionsModule,
+        OpenDataModule,
       ],
     };
   }
