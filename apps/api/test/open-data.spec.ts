@@ -225,6 +225,22 @@ describe('Open data: anonymised occurrence datasets and their DCAT-AP catalogue'
     }
   });
 
+  it('an admin regenerates a period through the API; bad input is 400 naming the field, nothing stored', async () => {
+    const admin = (body: object) => api.http().post('/api/v1/admin/open-data/generate').set('authorization', api.auth('admin')).send(body);
+    const ok = await admin({ kind: 'monthly', period: '2026-10' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ kind: 'monthly', period: '2026-10', rows: 0, suppressed: 0, changed: ['csv', 'geojson', 'parishes.csv'] });
+    expect((await admin({ kind: 'monthly', period: '2026-10' })).body.changed).toEqual([]);
+    const before = await api.count('open_datasets');
+    for (const [body, field] of [[{ kind: 'daily', period: '2026-02-30' }, 'period'], [{ kind: 'weekly', period: '2026-12-03' }, 'kind'], [{ kind: 'daily' }, 'period'], [{ kind: 'monthly', period: '2026-12-03' }, 'period']] as const) {
+      const bad = await admin(body);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    }
+    expect(await api.count('open_datasets')).toBe(before);
+    expect((await api.http().post('/api/v1/admin/open-data/generate').set('authorization', api.auth('supervisor')).send({ kind: 'daily', period: DAY })).status).toBe(403);
+  });
+
   it('the catalogue is DCAT-AP JSON-LD: a dataset per period, a distribution per file, CC BY 4.0', async () => {
     const doc = JSON.parse((await fetchText('/open-data/catalog.jsonld')).text);
     const expanded = await jsonld.expand(doc);
@@ -238,11 +254,12 @@ describe('Open data: anonymised occurrence datasets and their DCAT-AP catalogue'
     const datasets = ofType(`${DCAT}Dataset`);
     expect(datasets.map((d) => d['@id']).sort()).toEqual([
       ...['2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03'].map((d) => `https://dados.example.pt/open-data/occurrences/daily/${d}`),
+      'https://dados.example.pt/open-data/occurrences/monthly/2026-10',
       'https://dados.example.pt/open-data/occurrences/monthly/2026-11',
       'https://dados.example.pt/open-data/occurrences/monthly/2026-12',
     ]);
     const distributions = ofType(`${DCAT}Distribution`);
-    expect(distributions).toHaveLength(27);
+    expect(distributions).toHaveLength(30);
     for (const d of distributions) {
       expect(ref(d, `${DCT}license`)).toEqual([CC_BY_4]);
       expect(ref(d, `${DCAT}downloadURL`)).toEqual(ref(d, `${DCAT}accessURL`));
