@@ -131,6 +131,15 @@ describe('Open data: anonymised occurrence datasets and their DCAT-AP catalogue'
     expect(byCategory).toEqual({ FIRE_BUILDING: [1, 0], FLOODING: [2, 2], ROAD_DAMAGE: [4, 1] });
   });
 
+  it('cuts days at Lisbon midnight, summer time included', async () => {
+    await seed('FIRE_VEHICLE', 'OPERATOR', 1450, 950, '2026-07-14T23:30:00Z');
+    expect(await service.generate(parseOpenDataPeriod('daily', '2026-07-14')!)).toMatchObject({ rows: 0, suppressed: 0 });
+    expect(await service.generate(parseOpenDataPeriod('daily', '2026-07-15')!)).toMatchObject({ rows: 1, suppressed: 0 });
+    const [, row] = parseCsv((await fetchText('/open-data/occurrences/daily/2026-07-15.csv')).text);
+    expect(row.slice(0, 2)).toEqual(['FIRE_VEHICLE', 'P2']);
+    expect(row).toContain('2026-07-14T23:30:00Z');
+  });
+
   it('anonymisation: no forbidden field, free text, id or exact coordinate in any file', async () => {
     await service.generate(parseOpenDataPeriod('monthly', '2026-12')!);
     const paths = ['csv', 'geojson', 'parishes.csv'].flatMap((f) => [`/open-data/occurrences/daily/${DAY}.${f}`, `/open-data/occurrences/monthly/2026-12.${f}`]);
@@ -253,13 +262,13 @@ describe('Open data: anonymised occurrence datasets and their DCAT-AP catalogue'
     expect(ofType(`${DCAT}Catalog`)).toHaveLength(1);
     const datasets = ofType(`${DCAT}Dataset`);
     expect(datasets.map((d) => d['@id']).sort()).toEqual([
-      ...['2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03'].map((d) => `https://dados.example.pt/open-data/occurrences/daily/${d}`),
+      ...['2026-07-14', '2026-07-15', '2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03'].map((d) => `https://dados.example.pt/open-data/occurrences/daily/${d}`),
       'https://dados.example.pt/open-data/occurrences/monthly/2026-10',
       'https://dados.example.pt/open-data/occurrences/monthly/2026-11',
       'https://dados.example.pt/open-data/occurrences/monthly/2026-12',
     ]);
     const distributions = ofType(`${DCAT}Distribution`);
-    expect(distributions).toHaveLength(30);
+    expect(distributions).toHaveLength(3 * 12);
     for (const d of distributions) {
       expect(ref(d, `${DCT}license`)).toEqual([CC_BY_4]);
       expect(ref(d, `${DCAT}downloadURL`)).toEqual(ref(d, `${DCAT}accessURL`));

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { parseOpenDataPeriod, type OpenDataPeriod } from '@cgi/domain';
+import { parseOpenDataPeriod, PERIOD_FORMATS, type OpenDataPeriod } from '@cgi/domain';
 import { ConfigModule } from '../config/config.module';
 import { Env } from '../config/env';
 import { dataSourceOptions } from '../database/data-source-options';
@@ -26,8 +26,9 @@ export function parseArgs(argv: readonly string[]): OpenDataPeriod[] {
     const flag = argv[i];
     const value = argv[i + 1] ?? '';
     if (flag !== '--day' && flag !== '--month') throw new Error(`unknown argument ${flag}: use --day YYYY-MM-DD or --month YYYY-MM`);
-    const p = parseOpenDataPeriod(flag === '--day' ? 'daily' : 'monthly', value);
-    if (!p) throw new Error(`${flag}: "${value}" is not a ${flag === '--day' ? 'date YYYY-MM-DD' : 'month YYYY-MM'}`);
+    const kind = flag === '--day' ? 'daily' : 'monthly';
+    const p = parseOpenDataPeriod(kind, value);
+    if (!p) throw new Error(`${flag}: "${value}" is not ${PERIOD_FORMATS[kind]}`);
     periods.push(p);
   }
   if (periods.length === 0) throw new Error('usage: open-data:generate -- --day YYYY-MM-DD | --month YYYY-MM');

@@ -1,10 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { parseOpenDataPeriod } from '@cgi/domain';
 import { IsIn, IsString } from 'class-validator';
 import { Roles } from '../auth/auth.decorators';
-import { DomainException } from '../common/domain.exception';
-import { OpenDataService, type GenerationResult } from './open-data.service';
+import { OpenDataService, requestedPeriod, type GenerationResult } from './open-data.service';
 
 export class GenerateOpenDataDto {
   @ApiProperty({ enum: ['daily', 'monthly'] })
@@ -28,12 +26,6 @@ export class OpenDataAdminController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Regenerates the open data files of a day or month (idempotent)' })
   generate(@Body() dto: GenerateOpenDataDto): Promise<GenerationResult> {
-    const period = parseOpenDataPeriod(dto.kind, dto.period);
-    if (!period) {
-      throw new DomainException('VALIDATION_FAILED', 'Invalid request: period', [
-        { field: 'period', message: dto.kind === 'daily' ? 'must be a date YYYY-MM-DD' : 'must be a month YYYY-MM' },
-      ]);
-    }
-    return this.openData.generate(period);
+    return this.openData.generate(requestedPeriod(dto.kind, dto.period));
   }
 }

@@ -1,10 +1,10 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { MEDIA_TYPES, parseOpenDataPeriod, type OpenDataFormat, type OpenDataPeriodKind } from '@cgi/domain';
+import { MEDIA_TYPES, type OpenDataFormat, type OpenDataPeriodKind } from '@cgi/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { DomainException, notFound } from '../common/domain.exception';
-import { OpenDataService } from './open-data.service';
+import { OpenDataService, requestedPeriod } from './open-data.service';
 
 const FILE = /^(.+?)\.(csv|geojson|parishes\.csv)$/;
 const CONTENT_TYPES: Record<OpenDataFormat, string> = {
@@ -50,10 +50,7 @@ export class OpenDataController {
     }
     const m = FILE.exec(file);
     if (!m) throw new DomainException('VALIDATION_FAILED', 'Invalid request: format', [{ field: 'format', message: 'must be .csv, .geojson or .parishes.csv' }]);
-    const period = parseOpenDataPeriod(kind as OpenDataPeriodKind, m[1]);
-    if (!period) {
-      throw new DomainException('VALIDATION_FAILED', 'Invalid request: period', [{ field: 'period', message: kind === 'daily' ? 'must be a date YYYY-MM-DD' : 'must be a month YYYY-MM' }]);
-    }
+    const period = requestedPeriod(kind as OpenDataPeriodKind, m[1]);
     const format = m[2] as OpenDataFormat;
     const stored = await this.openData.file(period.kind, period.id, format);
     if (!stored) throw notFound(`Open dataset ${kind}/${file}`);

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  anonymise, buildCatalog, occurrencesCsv, occurrencesGeoJson, OPEN_DATA_FORMATS, parishesCsv, parseOpenDataPeriod,
+  anonymise, buildCatalog, occurrencesCsv, occurrencesGeoJson, OPEN_DATA_FORMATS, parishesCsv, parseOpenDataPeriod, PERIOD_FORMATS,
   type CatalogDataset, type OpenDataFormat, type OpenDataPeriod, type OpenDataPeriodKind,
 } from '@cgi/domain';
+import { DomainException } from '../common/domain.exception';
 import { Env } from '../config/env';
 import { OpenDataRepository, type FileToStore, type StoredFile } from './open-data.repository';
 
@@ -17,6 +18,13 @@ export interface GenerationResult {
   suppressed: number;
   /** Formats whose bytes changed (all of them the first time, none on an idempotent re-run). */
   changed: OpenDataFormat[];
+}
+
+/** The period named by a request; a bad one is 400 naming `period`. */
+export function requestedPeriod(kind: OpenDataPeriodKind, id: string): OpenDataPeriod {
+  const period = parseOpenDataPeriod(kind, id);
+  if (!period) throw new DomainException('VALIDATION_FAILED', 'Invalid request: period', [{ field: 'period', message: `must be ${PERIOD_FORMATS[kind]}` }]);
+  return period;
 }
 
 export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');

@@ -11,6 +11,9 @@ export interface OpenDataPeriod {
   end: string;
 }
 
+/** What a period id looks like, for error messages. */
+export const PERIOD_FORMATS: Record<OpenDataPeriodKind, string> = { daily: 'a date YYYY-MM-DD', monthly: 'a month YYYY-MM' };
+
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MONTH = /^(\d{4})-(\d{2})$/;
 
