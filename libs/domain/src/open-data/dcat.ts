@@ -124,7 +124,6 @@ export function buildCatalog(datasets: readonly CatalogDataset[], o: CatalogOpti
         'dct:temporal': { '@type': 'dct:PeriodOfTime', 'dcat:startDate': date(d.period.start), 'dcat:endDate': date(lastDay(d.period.end)) },
         'dct:spatial': { '@type': 'dct:Location', 'dcat:bbox': typed(bboxWkt, 'gsp:wktLiteral'), 'locn:geometry': typed(bboxWkt, 'gsp:wktLiteral') },
         'dcat:spatialResolutionInMeters': typed(String(o.gridSize), 'xsd:decimal'),
-        'dcat:landingPage': iri(`${base}/open-data/catalog.jsonld`),
         'dcat:distribution': d.distributions.map((x) => {
           const url = `${base}${distributionPath(d.period, x.format)}`;
           return {
