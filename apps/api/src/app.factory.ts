@@ -100,6 +100,8 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
       { path: 'status/{*path}', method: RequestMethod.ALL },
       // NGSI-LD (the Urban Platform) at the paths ETSI GS CIM 009 gives them.
       { path: 'ngsi-ld/{*path}', method: RequestMethod.ALL },
+      // Open data (issue 16): the DCAT-AP catalogue and the files, public.
+      { path: 'open-data/{*path}', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(createValidationPipe());

@@ -14,6 +14,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { LiveModule } from './live/live.module';
 import { OccurrencesModule } from './occurrences/occurrences.module';
 import { Open311Module } from './open311/open311.module';
+import { OpenDataModule } from './open-data/open-data.module';
 import { OperationalLevelsModule } from './operational-levels/operational-levels.module';
 import { PlatformModule } from './platform/platform.module';
 import { PrivacyModule } from './privacy/privacy.module';
@@ -53,6 +54,7 @@ export class AppModule {
         UnitPositionsModule,
         AssetsModule,
         PlatformModule,
+        OpenDataModule,
       ],
     };
   }

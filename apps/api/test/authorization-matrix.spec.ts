@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { parseOpenDataPeriod } from '@cgi/domain';
 import { ApiKeyService } from '../src/auth/api-key.service';
+import { OpenDataService } from '../src/open-data/open-data.service';
 import { PLACES, startApi, type ApiHarness, type TestIdentity } from '../../../test/support/api-harness';
 import { TEST_PASSWORD } from '../../../test/support/global-setup';
 
@@ -158,6 +160,15 @@ describe('authorization matrix: every endpoint × every role', () => {
     { method: 'GET', path: '/health/live', public: true, allowed: [], ok: 200, call: at('/health/live') },
     { method: 'GET', path: '/health/ready', public: true, allowed: [], ok: 200, call: at('/health/ready') },
     { method: 'GET', path: '/api/v1/reference/parishes', public: true, allowed: [], ok: 200, call: at('/api/v1/reference/parishes') },
+    // --- open data (issue 16): public, unauthenticated
+    { method: 'GET', path: '/open-data/catalog.jsonld', public: true, allowed: [], ok: 200, call: at('/open-data/catalog.jsonld') },
+    {
+      method: 'GET', path: '/open-data/occurrences/{kind}/{file}', public: true, allowed: [], ok: 200,
+      call: async () => {
+        await api.app.get(OpenDataService).generate(parseOpenDataPeriod('daily', '2026-01-05')!);
+        return { url: '/open-data/occurrences/daily/2026-01-05.csv' };
+      },
+    },
     // --- reference data: every user; API keys with reference:read
     { method: 'GET', path: '/api/v1/reference/departments', allowed: [...ALL_USERS, 'apiKey'], ok: 200, call: at('/api/v1/reference/departments') },
     { method: 'GET', path: '/api/v1/reference/categories', allowed: [...ALL_USERS, 'apiKey'], ok: 200, call: at('/api/v1/reference/categories') },
@@ -338,6 +349,7 @@ describe('authorization matrix: every endpoint × every role', () => {
         },
       }),
     },
+    { method: 'POST', path: '/api/v1/admin/open-data/generate', allowed: ['admin'], ok: 200, call: at('/api/v1/admin/open-data/generate', { kind: 'daily', period: '2026-01-06' }) },
   ];
 
   const expected = (row: Row, who: Who): number => {

@@ -39,3 +39,4 @@ export * from './platform/platform-alert';
 export * from './platform/platform-device';
 export * from './platform/cgi-alert';
 export * from './platform/ngsi-ld-query';
+export * from './open-data/index';

@@ -481,6 +481,32 @@ export class Env {
   @Min(100)
   @Max(120000)
   PLATFORM_HTTP_TIMEOUT_MS = 10000;
+  // --- Open data (issue 16; docs/open-data.md, docs/operations.md "Open data") ---
+
+  /** Cron pattern (Europe/Lisbon) of the open data generation; "off" runs no scheduler or worker in this process. */
+  @IsString()
+  OPEN_DATA_CRON = '23 4 * * *';
+
+  /** Each run regenerates this many days before today (late resolutions reach recent files) and the last month. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(62)
+  OPEN_DATA_REFRESH_DAYS = 7;
+
+  /** k-anonymity: a cell × category × period with fewer citizen reports than this is suppressed. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  OPEN_DATA_K = 3;
+
+  /** Side of the published grid's cells, metres (ETRS89 / PT-TM06). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(50)
+  @Max(5000)
+  OPEN_DATA_GRID_M = 100;
 }
 
 export class InvalidEnvironmentError extends Error {}
