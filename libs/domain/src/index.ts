@@ -28,3 +28,8 @@ export * from './units/default-unit-rules';
 export * from './units/unit-lifecycle';
 export * from './units/unit-position';
 export * from './units/unit-fleet';
+
+export * from './public-alerts/alert-draft';
+export * from './public-alerts/alert-thread';
+export * from './public-alerts/cap-xml';
+export * from './public-alerts/atom-feed';

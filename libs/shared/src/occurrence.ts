@@ -101,6 +101,10 @@ export const EVENT_TYPES = [
   'UNIT_RELEASED',
   /** A unit's availability changed outside any occurrence (AVAILABLE ⇄ UNAVAILABLE). */
   'UNIT_STATUS_CHANGED',
+  /** A CAP public alert was issued, updated or cancelled (payload: PublicAlertEventPayload; city-wide and on each occurrence it concerns). */
+  'PUBLIC_ALERT_ISSUED',
+  'PUBLIC_ALERT_UPDATED',
+  'PUBLIC_ALERT_CANCELLED',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

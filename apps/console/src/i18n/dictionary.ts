@@ -464,6 +464,9 @@ export const EVENT_LABELS: EnumLabels = {
   UNIT_ON_SCENE: { pt: 'Meio no local', en: 'Unit on scene' },
   UNIT_RELEASED: { pt: 'Meio libertado', en: 'Unit released' },
   UNIT_STATUS_CHANGED: { pt: 'Disponibilidade do meio', en: 'Unit availability' },
+  PUBLIC_ALERT_ISSUED: { pt: 'Aviso público emitido', en: 'Public alert issued' },
+  PUBLIC_ALERT_UPDATED: { pt: 'Aviso público atualizado', en: 'Public alert updated' },
+  PUBLIC_ALERT_CANCELLED: { pt: 'Aviso público cancelado', en: 'Public alert cancelled' },
 };
 
 export const UNIT_STATUS_LABELS: EnumLabels = {
