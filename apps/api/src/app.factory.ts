@@ -89,6 +89,8 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
       // Open311 GeoReport v2 and the citizens' status page live outside /api/v1 (issue #8).
       { path: 'open311/{*path}', method: RequestMethod.ALL },
       { path: 'status/{*path}', method: RequestMethod.ALL },
+      // Public alerts in CAP 1.2, the Atom feed and JSON (issue 16), polled by alert hubs.
+      { path: 'public/{*path}', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(createValidationPipe());

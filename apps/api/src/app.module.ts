@@ -15,6 +15,7 @@ import { OccurrencesModule } from './occurrences/occurrences.module';
 import { Open311Module } from './open311/open311.module';
 import { OperationalLevelsModule } from './operational-levels/operational-levels.module';
 import { PrivacyModule } from './privacy/privacy.module';
+import { PublicAlertsModule } from './public-alerts/public-alerts.module';
 import { RedisModule } from './redis/redis.module';
 import { ReferenceModule } from './reference/reference.module';
 import { RulesModule } from './rules/rules.module';
@@ -49,6 +50,7 @@ export class AppModule {
         Open311Module,
         UnitsModule,
         UnitPositionsModule,
+        PublicAlertsModule,
       ],
     };
   }

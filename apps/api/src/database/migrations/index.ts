@@ -8,6 +8,7 @@ import { SupportEscalation1764350000000 } from './1764350000000-support-escalati
 import { Units1764360000000 } from './1764360000000-units';
 import { UnitPositions1764361000000 } from './1764361000000-unit-positions';
 import { UnitsHotPositionUpdates1764362000000 } from './1764362000000-units-hot-position-updates';
+import { PublicAlerts1764380000000 } from './1764380000000-public-alerts';
 
 /** Every migration, in order. Add new ones at the end (one line each). */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Units1764360000000,
   UnitPositions1764361000000,
   UnitsHotPositionUpdates1764362000000,
+  PublicAlerts1764380000000,
 ];
