@@ -228,6 +228,12 @@ describe('public alerts in CAP 1.2', () => {
     const list = await api.http().get('/api/v1/public-alerts?state=all').set('authorization', api.auth('viewer'));
     expect(list.body.map((a: PublicAlertView) => a.state)).toEqual(['IN_FORCE', 'IN_FORCE', 'CANCELLED']);
     expect((await api.http().get('/public/alerts/nope.xml')).status).toBe(404);
+    const page = await api.http().get('/public/alerts');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('Risco de derrocada');
+    expect(page.text.match(/<li class="alert"/g)).toHaveLength(2);
+    expect(page.text).not.toContain('Agravamento');
   });
 
   it('every message reaches the subscriber, in order, signed, after a refused first attempt', async () => {

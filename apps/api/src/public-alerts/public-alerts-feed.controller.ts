@@ -7,6 +7,7 @@ import type { PublicAlertView } from '@cgi/shared';
 import { Public } from '../auth/auth.decorators';
 import { Env } from '../config/env';
 import { PublicAlertService, SENDER_NAME } from './public-alert.service';
+import { renderPublicAlertsPage } from './public-alerts.view';
 
 /** What the public JSON shows of an alert (no actor labels). */
 export interface PublicAlertSummary {
@@ -39,6 +40,12 @@ export class PublicAlertsFeedController {
     private readonly alerts: PublicAlertService,
     private readonly env: Env,
   ) {}
+
+  /** The citizens' page of the alerts in force. */
+  @Get('alerts')
+  async page(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    send(req, reply, 'text/html; charset=utf-8', renderPublicAlertsPage(await this.alerts.list(false)), 'public, max-age=30');
+  }
 
   @Get('alerts/feed.atom')
   async feed(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {

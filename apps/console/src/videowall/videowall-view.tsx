@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { UNIT_STATUSES, type OccurrenceView } from '@cgi/shared';
+import { AlertsStrip } from '../alerts/public-alerts';
 import { useReference } from '../api/reference';
 import { sounds } from '../common/alarm';
 import { levelRank, mostUrgent } from '../common/urgency';
@@ -102,6 +103,7 @@ export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode 
           </div>
         </div>
         <aside className="vw-side">
+          <AlertsStrip />
           <KpiTiles kpis={kpis} />
           <UnitStatusTable units={fleet} />
           <UrgentList items={urgent} now={now} />

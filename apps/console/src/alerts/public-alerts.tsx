@@ -1,0 +1,261 @@
+import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { CAP_CATEGORIES, CAP_CERTAINTIES, CAP_SEVERITIES, CAP_URGENCIES, type AlertDraftInput, type OccurrenceView, type PublicAlertView } from '@cgi/shared';
+import type { ApiClient } from '../api/api-client';
+import { useReference } from '../api/reference';
+import { describeError } from '../common/describe-error';
+import { useToasts } from '../common/toasts';
+import { useI18n } from '../i18n/i18n';
+import { useLive } from '../live/live-context';
+import { useSession } from '../session/session';
+
+/** The alerts in force, reloaded whenever a PUBLIC_ALERT_* event arrives on the live feed. */
+export function useAlertsInForce(api: ApiClient): { alerts: PublicAlertView[]; reload: () => Promise<void> } {
+  const { onEvent } = useLive();
+  const [alerts, setAlerts] = useState<PublicAlertView[]>([]);
+  const reload = useCallback(async () => {
+    try {
+      setAlerts(await api.get<PublicAlertView[]>('/public-alerts'));
+    } catch {
+      // The list stays as it was; the next event retries.
+    }
+  }, [api]);
+  useEffect(() => {
+    void reload();
+    return onEvent((e) => (e.event.type.startsWith('PUBLIC_ALERT_') && e.event.occurrenceId === null ? void reload() : undefined));
+  }, [onEvent, reload]);
+  return { alerts, reload };
+}
+
+/** The videowall's strip of public alerts in force. */
+export function AlertsStrip(): ReactNode {
+  const { api } = useSession();
+  const { t, lang, time } = useI18n();
+  const { alerts } = useAlertsInForce(api);
+  if (alerts.length === 0) return null;
+  return (
+    <section className="vw-alerts" aria-label={t('alertsInForce')} data-testid="videowall-alerts">
+      {alerts.map((a) => (
+        <div key={a.id} className={`vw-alert vw-alert--${a.draft.severity.toLowerCase()}`} data-identifier={a.identifier}>
+          <b>⚠ {(lang === 'en' && a.draft.texts.en ? a.draft.texts.en : a.draft.texts.pt).headline}</b>
+          <span>{a.areas.map((x) => x.description.pt).join(', ')}</span>
+          <span className="muted">
+            {a.draft.severity} · {t('expiresAt')} {time(a.expires)}
+          </span>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+interface FormState {
+  parishes: string[];
+  ptEvent: string;
+  ptHeadline: string;
+  ptDescription: string;
+  ptInstruction: string;
+  enEvent: string;
+  enHeadline: string;
+  enDescription: string;
+  enInstruction: string;
+  category: string;
+  urgency: string;
+  severity: string;
+  certainty: string;
+  expires: string;
+  occurrenceIds: string[];
+}
+
+const localInput = (iso: string): string => {
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+};
+const EMPTY = (): FormState => ({
+  parishes: [], ptEvent: '', ptHeadline: '', ptDescription: '', ptInstruction: '', enEvent: '', enHeadline: '', enDescription: '', enInstruction: '',
+  category: 'Met', urgency: 'Expected', severity: 'Moderate', certainty: 'Likely', expires: localInput(new Date(Date.now() + 6 * 3600_000).toISOString()), occurrenceIds: [],
+});
+const fromAlert = (a: PublicAlertView): FormState => ({
+  parishes: a.draft.area.parishes ?? [],
+  ptEvent: a.draft.texts.pt.event, ptHeadline: a.draft.texts.pt.headline, ptDescription: a.draft.texts.pt.description, ptInstruction: a.draft.texts.pt.instruction ?? '',
+  enEvent: a.draft.texts.en?.event ?? '', enHeadline: a.draft.texts.en?.headline ?? '', enDescription: a.draft.texts.en?.description ?? '', enInstruction: a.draft.texts.en?.instruction ?? '',
+  category: a.draft.category[0], urgency: a.draft.urgency, severity: a.draft.severity, certainty: a.draft.certainty, expires: localInput(a.expires), occurrenceIds: a.draft.occurrenceIds ?? [],
+});
+function toDraft(f: FormState): AlertDraftInput {
+  const text = (event: string, headline: string, description: string, instruction: string) => ({ event: event.trim(), headline: headline.trim(), description: description.trim(), ...(instruction.trim() ? { instruction: instruction.trim() } : {}) });
+  const en = f.enEvent.trim() || f.enHeadline.trim() || f.enDescription.trim();
+  return {
+    category: [f.category] as AlertDraftInput['category'],
+    urgency: f.urgency as AlertDraftInput['urgency'],
+    severity: f.severity as AlertDraftInput['severity'],
+    certainty: f.certainty as AlertDraftInput['certainty'],
+    expires: f.expires ? new Date(f.expires).toISOString() : '',
+    texts: { pt: text(f.ptEvent, f.ptHeadline, f.ptDescription, f.ptInstruction), ...(en ? { en: text(f.enEvent, f.enHeadline, f.enDescription, f.enInstruction) } : {}) },
+    area: { parishes: f.parishes },
+    occurrenceIds: f.occurrenceIds,
+  };
+}
+
+/** The supervisor's "Aviso público": draft (parishes, pt + en texts, dates, occurrences), issue, update, cancel. */
+export function PublicAlertsPanel({ api, canIssue, occurrences }: { api: ApiClient; canIssue: boolean; occurrences: OccurrenceView[] }): ReactNode {
+  const { t, time } = useI18n();
+  const { push } = useToasts();
+  const { parishes } = useReference();
+  const { alerts, reload } = useAlertsInForce(api);
+  const [form, setForm] = useState<FormState>(EMPTY);
+  const [editing, setEditing] = useState<PublicAlertView | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const set = <K extends keyof FormState>(k: K, v: FormState[K]): void => setForm((f) => ({ ...f, [k]: v }));
+  const toggle = (k: 'parishes' | 'occurrenceIds', v: string): void => setForm((f) => ({ ...f, [k]: f[k].includes(v) ? f[k].filter((x) => x !== v) : [...f[k], v] }));
+
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    try {
+      if (editing) await api.post(`/public-alerts/${editing.id}/update`, { draft: toDraft(form) });
+      else await api.post('/public-alerts', toDraft(form));
+      push(editing ? t('alertUpdated') : t('alertIssued'), 'info');
+      setForm(EMPTY());
+      setEditing(null);
+      await reload();
+    } catch (err) {
+      const fields = (err as { fields?: Array<{ field: string; message: string }> }).fields ?? [];
+      setErrors(Object.fromEntries(fields.map((f) => [f.field.replace(/^draft\./, ''), f.message])));
+      push(`${t('error')}: ${describeError(err)}`, 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+  const cancel = async (a: PublicAlertView): Promise<void> => {
+    const note = window.prompt(t('cancelAlertReason'));
+    if (!note?.trim()) return;
+    try {
+      await api.post(`/public-alerts/${a.id}/cancel`, { note: note.trim() });
+      push(t('alertCancelled'), 'info');
+      await reload();
+    } catch (err) {
+      push(`${t('error')}: ${describeError(err)}`, 'error');
+    }
+  };
+  const err = (field: string): ReactNode => {
+    const m = Object.entries(errors).find(([k]) => k === field || k.startsWith(`${field}.`) || k.startsWith(`${field}[`));
+    return m ? <span className="field-error">{m[1]}</span> : null;
+  };
+  const input = (k: keyof FormState, label: string, multiline = false): ReactNode => (
+    <label>
+      {label}
+      {multiline ? (
+        <textarea value={form[k] as string} onChange={(e) => set(k, e.target.value as never)} rows={2} />
+      ) : (
+        <input value={form[k] as string} onChange={(e) => set(k, e.target.value as never)} />
+      )}
+    </label>
+  );
+  const select = (k: 'category' | 'urgency' | 'severity' | 'certainty', label: string, values: readonly string[]): ReactNode => (
+    <label>
+      {label}
+      <select value={form[k]} onChange={(e) => set(k, e.target.value)}>
+        {values.map((v) => (
+          <option key={v} value={v}>
+            {v}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+
+  return (
+    <section className="public-alerts" aria-label={t('publicAlerts')} data-testid="public-alerts">
+      <h2>{t('alertsInForce')}</h2>
+      {alerts.length === 0 ? <p className="muted">{t('noAlertsInForce')}</p> : null}
+      <ul className="alert-list">
+        {alerts.map((a) => (
+          <li key={a.id} data-identifier={a.identifier}>
+            <b>{a.draft.texts.pt.headline}</b> · {a.draft.severity} · {a.msgType} · {t('expiresAt')} {time(a.expires)}
+            <div className="muted">{a.identifier}</div>
+            {canIssue ? (
+              <span className="row">
+                <button type="button" className="btn btn--small" onClick={() => (setEditing(a), setForm(fromAlert(a)))}>
+                  {t('updateAlert')}
+                </button>
+                <button type="button" className="btn btn--small btn--danger" onClick={() => void cancel(a)}>
+                  {t('cancelAlert')}
+                </button>
+              </span>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {!canIssue ? (
+        <p className="muted">{t('onlySupervisorsAlerts')}</p>
+      ) : (
+        <form className="form alert-form" onSubmit={(e) => void submit(e)} aria-label={t('newPublicAlert')}>
+          <h2>
+            {t('newPublicAlert')}
+            {editing ? ` — ${editing.identifier}` : ''}
+          </h2>
+          <fieldset>
+            <legend>{t('alertParishes')}</legend>
+            <div className="alert-parishes">
+              {(parishes?.features ?? []).map((p) => (
+                <label key={p.properties.code} className="check">
+                  <input type="checkbox" checked={form.parishes.includes(p.properties.code)} onChange={() => toggle('parishes', p.properties.code)} /> {p.properties.shortName}
+                </label>
+              ))}
+            </div>
+            {err('area')}
+          </fieldset>
+          <fieldset>
+            <legend>{t('alertTextPt')}</legend>
+            {input('ptEvent', t('alertEvent'))}
+            {input('ptHeadline', t('alertHeadline'))}
+            {input('ptDescription', t('alertDescription'), true)}
+            {input('ptInstruction', t('alertInstruction'), true)}
+            {err('texts.pt')}
+          </fieldset>
+          <fieldset>
+            <legend>{t('alertTextEn')}</legend>
+            {input('enEvent', t('alertEvent'))}
+            {input('enHeadline', t('alertHeadline'))}
+            {input('enDescription', t('alertDescription'), true)}
+            {input('enInstruction', t('alertInstruction'), true)}
+            {err('texts.en')}
+          </fieldset>
+          <div className="row">
+            {select('category', t('alertCategory'), CAP_CATEGORIES)}
+            {select('urgency', t('alertUrgency'), CAP_URGENCIES)}
+            {select('severity', t('alertSeverity'), CAP_SEVERITIES)}
+            {select('certainty', t('alertCertainty'), CAP_CERTAINTIES)}
+          </div>
+          <label>
+            {t('alertExpires')}
+            <input type="datetime-local" value={form.expires} onChange={(e) => set('expires', e.target.value)} />
+            {err('expires')}
+          </label>
+          {occurrences.length > 0 ? (
+            <fieldset>
+              <legend>{t('alertOccurrences')}</legend>
+              <div className="alert-occurrences">
+                {occurrences.slice(0, 30).map((o) => (
+                  <label key={o.id} className="check">
+                    <input type="checkbox" checked={form.occurrenceIds.includes(o.id)} onChange={() => toggle('occurrenceIds', o.id)} /> {o.reference}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          ) : null}
+          <div className="row">
+            <button type="submit" className="btn btn--primary" disabled={busy}>
+              {editing ? t('updateAlert') : t('issueAlert')}
+            </button>
+            {editing ? (
+              <button type="button" className="btn btn--ghost" onClick={() => (setEditing(null), setForm(EMPTY()))}>
+                {t('alertDiscard')}
+              </button>
+            ) : null}
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
