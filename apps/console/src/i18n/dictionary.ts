@@ -219,6 +219,7 @@ export const pt = {
   onlySupervisorsAlerts: 'Apenas supervisores CGI emitem avisos públicos',
   expiresAt: 'até',
   alertDiscard: 'Descartar',
+  alertsTab: 'Avisos',
 } as const;
 
 export type MessageKey = keyof typeof pt;
@@ -444,6 +445,7 @@ export const en: Dictionary = {
   onlySupervisorsAlerts: 'Only CGI supervisors issue public alerts',
   expiresAt: 'until',
   alertDiscard: 'Discard',
+  alertsTab: 'Alerts',
 };
 
 type EnumLabels = Record<string, { pt: string; en: string }>;

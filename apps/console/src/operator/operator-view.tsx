@@ -60,7 +60,7 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
     };
   }, [store, revision, query]);
 
-  const labels: Record<Tab, string> = { intake: t('intake'), triage: `${t('triageQueue')} (${triage.length})`, occurrences: `${t('occurrences')} (${store.size})`, units: t('units'), levels: t('levels'), alerts: t('publicAlerts') };
+  const labels: Record<Tab, string> = { intake: t('intake'), triage: `${t('triageQueue')} (${triage.length})`, occurrences: `${t('occurrences')} (${store.size})`, units: t('units'), levels: t('levels'), alerts: t('alertsTab') };
   // WAI-ARIA tabs: arrows (and Home/End) select the next tab and move the focus with it (roving tabindex).
   const onTabKey = (e: KeyboardEvent<HTMLButtonElement>): void => {
     const i = TABS.indexOf(tab);
