@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Queue, Worker, type Job } from 'bullmq';
-import Redis from 'ioredis';
+import type { Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { CAP_CONTENT_TYPE } from '@cgi/domain';
 import { DomainException } from '../common/domain.exception';
 import { Env } from '../config/env';
 import { postSignedWebhook } from '../open311/callbacks/signed-webhook';
-import { callbackBackoff } from '../open311/callbacks/status-callback.queue';
+import { startWebhookQueue, webhookJobOptions, type WebhookQueue } from '../open311/callbacks/webhook-queue';
 
 export const ALERT_WEBHOOK_QUEUE = 'public-alert-webhooks';
 const DELIVER_JOB = 'deliver-alerts';
@@ -38,9 +37,7 @@ export interface AlertSubscriberView {
 @Injectable()
 export class AlertWebhooksService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('AlertWebhooks');
-  private queue: Queue<DeliverPayload> | null = null;
-  private worker: Worker<DeliverPayload, number> | null = null;
-  private readonly connections: Redis[] = [];
+  private running: WebhookQueue<DeliverPayload> | null = null;
   private sweeper: NodeJS.Timeout | null = null;
 
   constructor(
@@ -49,35 +46,15 @@ export class AlertWebhooksService implements OnApplicationBootstrap, OnModuleDes
   ) {}
 
   onApplicationBootstrap(): void {
-    const connection = (): Redis => {
-      const r = new Redis(this.env.REDIS_URL, { maxRetriesPerRequest: null });
-      r.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
-      this.connections.push(r);
-      return r;
-    };
-    this.queue = new Queue(ALERT_WEBHOOK_QUEUE, { connection: connection(), prefix: this.env.CALLBACK_QUEUE_PREFIX });
-    this.worker = new Worker<DeliverPayload, number>(
-      ALERT_WEBHOOK_QUEUE,
-      async (job: Job<DeliverPayload>) => this.deliver(job.data),
-      {
-        connection: connection(),
-        prefix: this.env.CALLBACK_QUEUE_PREFIX,
-        concurrency: 2,
-        settings: { backoffStrategy: (attemptsMade: number) => callbackBackoff(attemptsMade, this.env.CALLBACK_BACKOFF_MS, this.env.CALLBACK_BACKOFF_MAX_MS) },
-      },
-    );
-    this.worker.on('error', (err) => this.logger.warn(`worker: ${err.message}`));
+    this.running = startWebhookQueue<DeliverPayload>(this.env, ALERT_WEBHOOK_QUEUE, this.logger, 2, (job: Job<DeliverPayload>) => this.deliver(job.data));
     this.sweeper = setInterval(() => void this.sweep().catch((err: Error) => this.logger.warn(`sweep: ${err.message}`)), this.env.CALLBACK_SWEEP_MS);
     void this.sweep().catch((err: Error) => this.logger.warn(`sweep: ${err.message}`));
   }
 
   async onModuleDestroy(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
-    await this.worker?.close();
-    await this.queue?.close();
-    for (const c of this.connections) await c.quit().catch(() => c.disconnect());
-    this.worker = null;
-    this.queue = null;
+    await this.running?.close();
+    this.running = null;
   }
 
   async register(name: unknown, url: unknown): Promise<AlertSubscriberView> {
@@ -107,13 +84,9 @@ export class AlertWebhooksService implements OnApplicationBootstrap, OnModuleDes
 
   /** After the message's commit: one job per subscriber that got a delivery row. */
   async enqueue(messageSeq: number, subscriberIds: string[]): Promise<void> {
-    if (!this.queue || subscriberIds.length === 0) return;
-    await this.queue.addBulk(
-      subscriberIds.map((subscriberId) => ({
-        name: DELIVER_JOB,
-        data: { subscriberId, seq: messageSeq },
-        opts: { jobId: `${subscriberId}_${messageSeq}`, attempts: this.env.CALLBACK_MAX_ATTEMPTS, backoff: { type: 'custom' }, removeOnComplete: true, removeOnFail: true },
-      })),
+    if (!this.running || subscriberIds.length === 0) return;
+    await this.running.queue.addBulk(
+      subscriberIds.map((subscriberId) => ({ name: DELIVER_JOB, data: { subscriberId, seq: messageSeq }, opts: webhookJobOptions(this.env, `${subscriberId}_${messageSeq}`) })),
     );
   }
 
