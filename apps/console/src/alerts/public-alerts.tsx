@@ -7,6 +7,7 @@ import { useToasts } from '../common/toasts';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-context';
 import { useSession } from '../session/session';
+import { parishAt } from './parish-at';
 
 /** The alerts in force, reloaded whenever a PUBLIC_ALERT_* event arrives on the live feed. */
 export function useAlertsInForce(api: ApiClient): { alerts: PublicAlertView[]; reload: () => Promise<void> } {
@@ -95,7 +96,7 @@ function toDraft(f: FormState): AlertDraftInput {
 }
 
 /** The supervisor's "Aviso público": draft (parishes, pt + en texts, dates, occurrences), issue, update, cancel. */
-export function PublicAlertsPanel({ api, canIssue, occurrences }: { api: ApiClient; canIssue: boolean; occurrences: OccurrenceView[] }): ReactNode {
+export function PublicAlertsPanel({ api, canIssue, occurrences, picked }: { api: ApiClient; canIssue: boolean; occurrences: OccurrenceView[]; picked?: { lat: number; lon: number } | null }): ReactNode {
   const { t, time } = useI18n();
   const { push } = useToasts();
   const { parishes } = useReference();
@@ -106,6 +107,11 @@ export function PublicAlertsPanel({ api, canIssue, occurrences }: { api: ApiClie
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof FormState>(k: K, v: FormState[K]): void => setForm((f) => ({ ...f, [k]: v }));
   const toggle = (k: 'parishes' | 'occurrenceIds', v: string): void => setForm((f) => ({ ...f, [k]: f[k].includes(v) ? f[k].filter((x) => x !== v) : [...f[k], v] }));
+  // A click on the map picks (or unpicks) the parish under it.
+  useEffect(() => {
+    const code = picked ? parishAt(parishes, picked.lat, picked.lon) : null;
+    if (code) toggle('parishes', code);
+  }, [picked, parishes]);
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();

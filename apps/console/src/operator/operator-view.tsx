@@ -47,6 +47,7 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
     if (!id) setTrail(null);
   }, []);
   const [picked, setPicked] = useState<{ lat: number; lon: number } | null>(null);
+  const [alertPick, setAlertPick] = useState<{ lat: number; lon: number } | null>(null);
   const [query, setQuery] = useState('');
 
   const { triage, open } = useMemo(() => {
@@ -95,7 +96,7 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
           ) : null}
           {tab === 'units' ? <UnitsPanel units={units} selected={selectedUnit} onSelect={setSelectedUnit} onNew={admin ? () => setFocus('new-unit') : undefined} /> : null}
           {tab === 'levels' ? <LevelControls api={api} canEdit={supervisor} /> : null}
-          {tab === 'alerts' ? <PublicAlertsPanel api={api} canIssue={supervisor || admin} occurrences={open} /> : null}
+          {tab === 'alerts' ? <PublicAlertsPanel api={api} canIssue={supervisor || admin} occurrences={open} picked={alertPick} /> : null}
         </div>
       </section>
       <section className="ws-map">
@@ -106,8 +107,8 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
           levels={levelByScope}
           variant="workstation"
           label={t('location')}
-          onSelect={tab === 'intake' ? undefined : setSelected}
-          onPick={tab === 'intake' ? (lat, lon) => setPicked({ lat, lon }) : undefined}
+          onSelect={tab === 'intake' || tab === 'alerts' ? undefined : setSelected}
+          onPick={tab === 'intake' ? (lat, lon) => setPicked({ lat, lon }) : tab === 'alerts' ? (lat, lon) => setAlertPick({ lat, lon }) : undefined}
           picked={tab === 'intake' ? picked : null}
           highlight={selected}
           units={units}
