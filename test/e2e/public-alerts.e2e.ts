@@ -32,6 +32,18 @@ test('a supervisor issues a CAP alert for Campanhã from the console; the videow
     await supervisor.getByRole('tab', { name: 'Avisos' }).click();
     const form = supervisor.getByRole('form', { name: 'Aviso público' });
     await form.getByLabel('Campanhã').check();
+    // Bonfim picked on the map: a click inside its CAOP polygon.
+    const { rows: [inside] } = await stack.db.query<{ lat: number; lon: number }>(
+      `SELECT ST_Y(ST_PointOnSurface(geom)) AS lat, ST_X(ST_PointOnSurface(geom)) AS lon FROM parishes WHERE code = '131202'`,
+    );
+    const point = await supervisor.evaluate(
+      ([lat, lon]) => (window as unknown as { __cgiMap: { map: { latLngToContainerPoint: (p: [number, number]) => { x: number; y: number } } } }).__cgiMap.map.latLngToContainerPoint([lat, lon]),
+      [inside.lat, inside.lon] as [number, number],
+    );
+    const mapBox = await supervisor.locator('.ws-map .leaflet-container').boundingBox();
+    assert.ok(mapBox);
+    await supervisor.mouse.click(mapBox.x + point.x, mapBox.y + point.y);
+    await supervisor.waitForFunction(() => (document.querySelector('input[type=checkbox][data-parish="131202"]') as HTMLInputElement | null)?.checked === true);
     const pt = form.locator('fieldset', { hasText: 'Português (obrigatório)' });
     await pt.getByLabel('Evento').fill('Cheias');
     await pt.getByLabel('Título').fill(HEADLINE);
@@ -50,17 +62,18 @@ test('a supervisor issues a CAP alert for Campanhã from the console; the videow
     const listed = supervisor.locator('[data-testid=public-alerts] .alert-list li');
     await listed.first().waitFor({ timeout: 10_000 });
     assert.match((await listed.first().textContent()) ?? '', new RegExp(HEADLINE));
+    await supervisor.locator('.tabpanel').evaluate((el) => (el.scrollTop = 0));
     await supervisor.screenshot({ path: shot('02-supervisor-issued') });
 
     // The videowall: the strip of alerts in force, from the live feed.
     const strip = videowall.locator('[data-testid=videowall-alerts] [data-identifier]');
     await strip.first().waitFor({ timeout: 10_000 });
-    assert.match((await strip.first().textContent()) ?? '', new RegExp(`${HEADLINE}.*Campanhã`));
+    assert.match((await strip.first().textContent()) ?? '', new RegExp(`${HEADLINE}.*Campanhã, Bonfim`));
     await videowall.screenshot({ path: shot('03-videowall') });
 
     const [alert] = await stack.api<PublicAlertView[]>('supervisor', 'GET', '/public-alerts');
     assert.equal(alert.draft.texts.en?.headline, 'Flood risk in Campanhã');
-    assert.deepEqual(alert.draft.area.parishes, ['131203']);
+    assert.deepEqual(alert.draft.area.parishes, ['131203', '131202']);
     assert.equal(await strip.first().getAttribute('data-identifier'), alert.identifier);
     const xml = await (await fetch(`${stack.baseUrl}/public/alerts/${alert.identifier}.xml`)).text();
     assert.equal(capSchemaErrors(xml), null);

@@ -205,7 +205,7 @@ export function PublicAlertsPanel({ api, canIssue, occurrences, picked }: { api:
             <div className="alert-parishes">
               {(parishes?.features ?? []).map((p) => (
                 <label key={p.properties.code} className="check">
-                  <input type="checkbox" checked={form.parishes.includes(p.properties.code)} onChange={() => toggle('parishes', p.properties.code)} /> {p.properties.shortName}
+                  <input type="checkbox" data-parish={p.properties.code} checked={form.parishes.includes(p.properties.code)} onChange={() => toggle('parishes', p.properties.code)} /> {p.properties.shortName}
                 </label>
               ))}
             </div>
