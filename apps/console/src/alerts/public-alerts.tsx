@@ -4,6 +4,7 @@ import type { ApiClient } from '../api/api-client';
 import { useReference } from '../api/reference';
 import { describeError } from '../common/describe-error';
 import { useToasts } from '../common/toasts';
+import { CAP_LABELS } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-context';
 import { useSession } from '../session/session';
@@ -30,7 +31,7 @@ export function useAlertsInForce(api: ApiClient): { alerts: PublicAlertView[]; r
 /** The videowall's strip of public alerts in force. */
 export function AlertsStrip(): ReactNode {
   const { api } = useSession();
-  const { t, lang, time } = useI18n();
+  const { t, lang, time, label } = useI18n();
   const { alerts } = useAlertsInForce(api);
   if (alerts.length === 0) return null;
   return (
@@ -40,7 +41,7 @@ export function AlertsStrip(): ReactNode {
           <b>⚠ {(lang === 'en' && a.draft.texts.en ? a.draft.texts.en : a.draft.texts.pt).headline}</b>
           <span>{a.areas.map((x) => x.description.pt).join(', ')}</span>
           <span className="muted">
-            {a.draft.severity} · {t('expiresAt')} {time(a.expires)}
+            {label(CAP_LABELS, a.draft.severity)} · {t('expiresAt')} {time(a.expires)}
           </span>
         </div>
       ))}
@@ -97,7 +98,7 @@ function toDraft(f: FormState): AlertDraftInput {
 
 /** The supervisor's "Aviso público": draft (parishes, pt + en texts, dates, occurrences), issue, update, cancel. */
 export function PublicAlertsPanel({ api, canIssue, occurrences, picked }: { api: ApiClient; canIssue: boolean; occurrences: OccurrenceView[]; picked?: { lat: number; lon: number } | null }): ReactNode {
-  const { t, time } = useI18n();
+  const { t, time, label: enumLabel } = useI18n();
   const { push } = useToasts();
   const { parishes } = useReference();
   const { alerts, reload } = useAlertsInForce(api);
@@ -163,7 +164,7 @@ export function PublicAlertsPanel({ api, canIssue, occurrences, picked }: { api:
       <select value={form[k]} onChange={(e) => set(k, e.target.value)}>
         {values.map((v) => (
           <option key={v} value={v}>
-            {v}
+            {enumLabel(CAP_LABELS, v)}
           </option>
         ))}
       </select>
@@ -177,7 +178,7 @@ export function PublicAlertsPanel({ api, canIssue, occurrences, picked }: { api:
       <ul className="alert-list">
         {alerts.map((a) => (
           <li key={a.id} data-identifier={a.identifier}>
-            <b>{a.draft.texts.pt.headline}</b> · {a.draft.severity} · {a.msgType} · {t('expiresAt')} {time(a.expires)}
+            <b>{a.draft.texts.pt.headline}</b> · {enumLabel(CAP_LABELS, a.draft.severity)} · {enumLabel(CAP_LABELS, a.msgType)} · {t('expiresAt')} {time(a.expires)}
             <div className="muted">{a.identifier}</div>
             {canIssue ? (
               <span className="row">
