@@ -212,22 +212,16 @@ export function PublicAlertsPanel({ api, canIssue, occurrences, picked }: { api:
             </div>
             {err('area')}
           </fieldset>
-          <fieldset>
-            <legend>{t('alertTextPt')}</legend>
-            {input('ptEvent', t('alertEvent'))}
-            {input('ptHeadline', t('alertHeadline'))}
-            {input('ptDescription', t('alertDescription'), true)}
-            {input('ptInstruction', t('alertInstruction'), true)}
-            {err('texts.pt')}
-          </fieldset>
-          <fieldset>
-            <legend>{t('alertTextEn')}</legend>
-            {input('enEvent', t('alertEvent'))}
-            {input('enHeadline', t('alertHeadline'))}
-            {input('enDescription', t('alertDescription'), true)}
-            {input('enInstruction', t('alertInstruction'), true)}
-            {err('texts.en')}
-          </fieldset>
+          {(['pt', 'en'] as const).map((l) => (
+            <fieldset key={l}>
+              <legend>{t(l === 'pt' ? 'alertTextPt' : 'alertTextEn')}</legend>
+              {input(`${l}Event`, t('alertEvent'))}
+              {input(`${l}Headline`, t('alertHeadline'))}
+              {input(`${l}Description`, t('alertDescription'), true)}
+              {input(`${l}Instruction`, t('alertInstruction'), true)}
+              {err(`texts.${l}`)}
+            </fieldset>
+          ))}
           <div className="row">
             {select('category', t('alertCategory'), CAP_CATEGORIES)}
             {select('urgency', t('alertUrgency'), CAP_URGENCIES)}
