@@ -56,6 +56,21 @@ describe('PublicAlertsPanel: the supervisor\'s "Aviso público"', () => {
     });
   });
 
+  it('a circle: centre from lat/lon (or a map click), radius in km', async () => {
+    const post = vi.fn(async () => ({}));
+    renderPanel(fakeApi(post));
+    const form = await screen.findByRole('form', { name: 'Aviso público' });
+    await userEvent.click(within(form).getByLabelText('Círculo'));
+    const circle = within(screen.getByRole('group', { name: 'Círculo' }));
+    await userEvent.type(circle.getByLabelText('lat'), '41.1487');
+    await userEvent.type(circle.getByLabelText('lon'), '-8.5853');
+    await userEvent.clear(circle.getByLabelText('Raio (km)'));
+    await userEvent.type(circle.getByLabelText('Raio (km)'), '1.5');
+    await userEvent.click(within(form).getByRole('button', { name: 'Emitir aviso' }));
+    await waitFor(() => expect(post).toHaveBeenCalledTimes(1));
+    expect((post.mock.calls[0] as unknown as [string, { area: unknown }])[1].area).toEqual({ circle: { lat: 41.1487, lon: -8.5853, radiusKm: 1.5 } });
+  });
+
   it('shows the field the API refused, under its fieldset', async () => {
     const post = vi.fn(async () => {
       throw new ApiRequestError(400, { error: { code: 'VALIDATION_FAILED', message: 'Invalid public alert: area', correlationId: 'c', fields: [{ field: 'area', message: 'exactly one of parishes, polygon, circle' }] } });

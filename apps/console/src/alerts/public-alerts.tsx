@@ -50,7 +50,12 @@ export function AlertsStrip(): ReactNode {
 }
 
 interface FormState {
+  /** Parishes (CAOP polygons), or a circle whose centre is a click on the map. */
+  areaKind: 'parishes' | 'circle';
   parishes: string[];
+  circleLat: string;
+  circleLon: string;
+  radiusKm: string;
   ptEvent: string;
   ptHeadline: string;
   ptDescription: string;
@@ -72,11 +77,15 @@ const localInput = (iso: string): string => {
   return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
 };
 const EMPTY = (): FormState => ({
-  parishes: [], ptEvent: '', ptHeadline: '', ptDescription: '', ptInstruction: '', enEvent: '', enHeadline: '', enDescription: '', enInstruction: '',
+  areaKind: 'parishes', parishes: [], circleLat: '', circleLon: '', radiusKm: '1', ptEvent: '', ptHeadline: '', ptDescription: '', ptInstruction: '', enEvent: '', enHeadline: '', enDescription: '', enInstruction: '',
   category: 'Met', urgency: 'Expected', severity: 'Moderate', certainty: 'Likely', expires: localInput(new Date(Date.now() + 6 * 3600_000).toISOString()), occurrenceIds: [],
 });
 const fromAlert = (a: PublicAlertView): FormState => ({
+  areaKind: a.draft.area.circle ? 'circle' : 'parishes',
   parishes: a.draft.area.parishes ?? [],
+  circleLat: a.draft.area.circle ? String(a.draft.area.circle.lat) : '',
+  circleLon: a.draft.area.circle ? String(a.draft.area.circle.lon) : '',
+  radiusKm: a.draft.area.circle ? String(a.draft.area.circle.radiusKm) : '1',
   ptEvent: a.draft.texts.pt.event, ptHeadline: a.draft.texts.pt.headline, ptDescription: a.draft.texts.pt.description, ptInstruction: a.draft.texts.pt.instruction ?? '',
   enEvent: a.draft.texts.en?.event ?? '', enHeadline: a.draft.texts.en?.headline ?? '', enDescription: a.draft.texts.en?.description ?? '', enInstruction: a.draft.texts.en?.instruction ?? '',
   category: a.draft.category[0], urgency: a.draft.urgency, severity: a.draft.severity, certainty: a.draft.certainty, expires: localInput(a.expires), occurrenceIds: a.draft.occurrenceIds ?? [],
@@ -91,7 +100,7 @@ function toDraft(f: FormState): AlertDraftInput {
     certainty: f.certainty as AlertDraftInput['certainty'],
     expires: f.expires ? new Date(f.expires).toISOString() : '',
     texts: { pt: text(f.ptEvent, f.ptHeadline, f.ptDescription, f.ptInstruction), ...(en ? { en: text(f.enEvent, f.enHeadline, f.enDescription, f.enInstruction) } : {}) },
-    area: { parishes: f.parishes },
+    area: f.areaKind === 'circle' ? { circle: { lat: Number(f.circleLat), lon: Number(f.circleLon), radiusKm: Number(f.radiusKm) } } : { parishes: f.parishes },
     occurrenceIds: f.occurrenceIds,
   };
 }
@@ -108,10 +117,17 @@ export function PublicAlertsPanel({ api, canIssue, occurrences, picked }: { api:
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof FormState>(k: K, v: FormState[K]): void => setForm((f) => ({ ...f, [k]: v }));
   const toggle = (k: 'parishes' | 'occurrenceIds', v: string): void => setForm((f) => ({ ...f, [k]: f[k].includes(v) ? f[k].filter((x) => x !== v) : [...f[k], v] }));
-  // A click on the map picks (or unpicks) the parish under it.
+  // A click on the map picks (or unpicks) the parish under it, or places the circle's centre.
+  const areaKind = form.areaKind;
   useEffect(() => {
-    const code = picked ? parishAt(parishes, picked.lat, picked.lon) : null;
+    if (!picked) return;
+    if (areaKind === 'circle') {
+      setForm((f) => ({ ...f, circleLat: picked.lat.toFixed(5), circleLon: picked.lon.toFixed(5) }));
+      return;
+    }
+    const code = parishAt(parishes, picked.lat, picked.lon);
     if (code) toggle('parishes', code);
+    // Only a new click acts, not a change of mode (areaKind is read, not a dependency).
   }, [picked, parishes]);
 
   const submit = async (e: FormEvent): Promise<void> => {
@@ -201,7 +217,26 @@ export function PublicAlertsPanel({ api, canIssue, occurrences, picked }: { api:
             {t('newPublicAlert')}
             {editing ? ` — ${editing.identifier}` : ''}
           </h2>
-          <fieldset>
+          <div className="row" role="radiogroup" aria-label={t('alertArea')}>
+            {(['parishes', 'circle'] as const).map((k) => (
+              <label key={k} className="check">
+                <input type="radio" name="areaKind" checked={form.areaKind === k} onChange={() => set('areaKind', k)} /> {t(k === 'parishes' ? 'alertAreaParishes' : 'alertAreaCircle')}
+              </label>
+            ))}
+          </div>
+          {form.areaKind === 'circle' ? (
+            <fieldset>
+              <legend>{t('alertAreaCircle')}</legend>
+              <p className="muted">{t('alertCircleHint')}</p>
+              <div className="row">
+                {input('circleLat', 'lat')}
+                {input('circleLon', 'lon')}
+                {input('radiusKm', t('alertRadiusKm'))}
+              </div>
+              {err('area')}
+            </fieldset>
+          ) : null}
+          <fieldset hidden={form.areaKind !== 'parishes'}>
             <legend>{t('alertParishes')}</legend>
             <div className="alert-parishes">
               {(parishes?.features ?? []).map((p) => (

@@ -220,6 +220,11 @@ export const pt = {
   expiresAt: 'até',
   alertDiscard: 'Descartar',
   alertsTab: 'Avisos',
+  alertArea: 'Área',
+  alertAreaParishes: 'Freguesias',
+  alertAreaCircle: 'Círculo',
+  alertCircleHint: 'Clique no mapa para marcar o centro',
+  alertRadiusKm: 'Raio (km)',
 } as const;
 
 export type MessageKey = keyof typeof pt;
@@ -446,6 +451,11 @@ export const en: Dictionary = {
   expiresAt: 'until',
   alertDiscard: 'Discard',
   alertsTab: 'Alerts',
+  alertArea: 'Area',
+  alertAreaParishes: 'Parishes',
+  alertAreaCircle: 'Circle',
+  alertCircleHint: 'Click the map to place the centre',
+  alertRadiusKm: 'Radius (km)',
 };
 
 type EnumLabels = Record<string, { pt: string; en: string }>;
