@@ -204,10 +204,20 @@ ensure_redis() {
     die "redis-server failed to start; see /var/log/redis/ci.log"
 }
 
+# The XSD validator of the CAP 1.2 tests (apps/api/test/public-alerts*.spec.ts, libs/domain
+# public-alerts specs): Debian's libxml2-utils (xmllint --schema).
+ensure_xmllint() {
+  have xmllint && return 0
+  require_root_or_explain "xmllint (libxml2-utils) is not installed" \
+    "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y libxml2-utils"
+  apt_install libxml2-utils
+}
+
 # ---------------------------------------------------------------------- main
 
 ensure_postgres
 ensure_redis
+ensure_xmllint
 # The project's own Mosquitto on 127.0.0.1:1884 (never the system one): AVL positions.
 bash "$INFRA_DIR/mosquitto.sh"
 

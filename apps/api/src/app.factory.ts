@@ -102,6 +102,8 @@ export async function createApp(env: Env, options: { logger?: boolean } = {}): P
       { path: 'ngsi-ld/{*path}', method: RequestMethod.ALL },
       // Open data (issue 16): the DCAT-AP catalogue and the files, public.
       { path: 'open-data/{*path}', method: RequestMethod.GET },
+      // Public alerts in CAP 1.2, the Atom feed and JSON (issue 16), polled by alert hubs.
+      { path: 'public/{*path}', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(createValidationPipe());

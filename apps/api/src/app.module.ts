@@ -18,6 +18,7 @@ import { OpenDataModule } from './open-data/open-data.module';
 import { OperationalLevelsModule } from './operational-levels/operational-levels.module';
 import { PlatformModule } from './platform/platform.module';
 import { PrivacyModule } from './privacy/privacy.module';
+import { PublicAlertsModule } from './public-alerts/public-alerts.module';
 import { RedisModule } from './redis/redis.module';
 import { ReferenceModule } from './reference/reference.module';
 import { RulesModule } from './rules/rules.module';
@@ -55,6 +56,7 @@ export class AppModule {
         AssetsModule,
         PlatformModule,
         OpenDataModule,
+        PublicAlertsModule,
       ],
     };
   }

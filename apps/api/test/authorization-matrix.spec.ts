@@ -66,6 +66,20 @@ describe('authorization matrix: every endpoint × every role', () => {
   const op = (method: Row['method'], url: string, body?: object) => as('operator', method, url).send(body ?? {});
 
   /** A building fire, dispatched at once to FIRE (lead), CIVIL_PROTECTION and POLICE. */
+  const alertDraft = () => ({
+    category: ['Met'], urgency: 'Expected', severity: 'Moderate', certainty: 'Likely',
+    expires: new Date(Date.now() + 3600_000).toISOString(),
+    texts: { pt: { event: 'Vento', headline: 'Vento forte', description: 'Rajadas.' } },
+    area: { parishes: ['131203'] },
+  });
+  /** An alert in force: a new one for a cell expected to succeed (a cancel is final). */
+  async function alertId(fresh: boolean): Promise<string> {
+    if (!fresh && shared.alert) return shared.alert;
+    const res = await api.http().post('/api/v1/public-alerts').set('authorization', api.auth('supervisor')).send(alertDraft());
+    if (!fresh) shared.alert = res.body.id;
+    return res.body.id;
+  }
+
   async function fire(): Promise<string> {
     const res = await op('POST', '/api/v1/occurrences', { category: 'FIRE_BUILDING', location: PLACES.campanha, description: 'Incêndio', reporter: { name: 'Rui' } });
     expect(res.body.assignments.map((a: { department: string }) => a.department).sort()).toEqual(['CIVIL_PROTECTION', 'FIRE', 'POLICE']);
@@ -237,6 +251,23 @@ describe('authorization matrix: every endpoint × every role', () => {
     // --- operational levels
     { method: 'GET', path: '/api/v1/operational-levels', allowed: ALL_USERS, ok: 200, call: at('/api/v1/operational-levels') },
     { method: 'PUT', path: '/api/v1/operational-levels/{scope}', allowed: ['supervisor'], ok: 200, call: at('/api/v1/operational-levels/CITY', { level: 'NORMAL', reason: 'Matriz' }) },
+    // --- public alerts in CAP 1.2 (issue 16): CGI supervisors and admins issue, update, cancel
+    { method: 'POST', path: '/api/v1/public-alerts', allowed: ['supervisor', 'admin'], ok: 201, call: async () => ({ url: '/api/v1/public-alerts', body: alertDraft() }) },
+    { method: 'GET', path: '/api/v1/public-alerts', allowed: ALL_USERS, ok: 200, call: at('/api/v1/public-alerts') },
+    { method: 'GET', path: '/api/v1/public-alerts/{id}', allowed: ALL_USERS, ok: 200, call: async () => ({ url: `/api/v1/public-alerts/${await alertId(false)}` }) },
+    {
+      method: 'POST', path: '/api/v1/public-alerts/{id}/update', allowed: ['supervisor', 'admin'], ok: 201,
+      call: async (_w, fresh) => ({ url: `/api/v1/public-alerts/${await alertId(fresh)}/update`, body: { draft: alertDraft() } }),
+    },
+    {
+      method: 'POST', path: '/api/v1/public-alerts/{id}/cancel', allowed: ['supervisor', 'admin'], ok: 201,
+      call: async (_w, fresh) => ({ url: `/api/v1/public-alerts/${await alertId(fresh)}/cancel`, body: { note: 'Matriz' } }),
+    },
+    { method: 'GET', path: '/api/v1/public-alerts/subscribers', allowed: ['admin'], ok: 200, call: at('/api/v1/public-alerts/subscribers') },
+    {
+      method: 'POST', path: '/api/v1/public-alerts/subscribers', allowed: ['admin'], ok: 201,
+      call: async () => ({ url: '/api/v1/public-alerts/subscribers', body: { name: `Cliente ${randomBytes(3).toString('hex')}`, url: 'http://127.0.0.1:9/none' } }),
+    },
     // --- security audit log
     { method: 'GET', path: '/api/v1/audit', allowed: ['admin', 'supervisor'], ok: 200, call: at('/api/v1/audit') },
     // --- administration

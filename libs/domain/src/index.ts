@@ -40,3 +40,7 @@ export * from './platform/platform-device';
 export * from './platform/cgi-alert';
 export * from './platform/ngsi-ld-query';
 export * from './open-data/index';
+export * from './public-alerts/alert-draft';
+export * from './public-alerts/alert-thread';
+export * from './public-alerts/cap-xml';
+export * from './public-alerts/atom-feed';

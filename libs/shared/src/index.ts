@@ -9,3 +9,4 @@ export * from './retry';
 export * from './units';
 export * from './redis-url';
 export * from './assets';
+export * from './public-alerts';

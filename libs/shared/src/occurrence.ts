@@ -105,6 +105,10 @@ export const EVENT_TYPES = [
   'ASSET_FAULT_REPORTED',
   /** The asset of a fault occurrence is back to OK: a note proposing resolution. */
   'ASSET_RESTORED',
+  /** A CAP public alert was issued, updated or cancelled (payload: PublicAlertEventPayload; city-wide and on each occurrence it concerns). */
+  'PUBLIC_ALERT_ISSUED',
+  'PUBLIC_ALERT_UPDATED',
+  'PUBLIC_ALERT_CANCELLED',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -28,6 +28,10 @@ export const AUDIT_ACTIONS = [
   'ASSET_CREATED',
   'ASSET_UPDATED',
   'ASSETS_IMPORTED',
+  'PUBLIC_ALERT_ISSUED',
+  'PUBLIC_ALERT_UPDATED',
+  'PUBLIC_ALERT_CANCELLED',
+  'ALERT_SUBSCRIBER_CREATED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -334,6 +334,16 @@ export class Env {
   /** BullMQ key prefix of the status-callback queue (lets several deployments or test runs share a Redis). */
   @Matches(/^[a-z0-9:_-]{1,60}$/, { message: 'CALLBACK_QUEUE_PREFIX must be 1-60 of a-z 0-9 : _ -' })
   CALLBACK_QUEUE_PREFIX = 'cgi:bull';
+
+  // --- Public alerts in CAP 1.2 (issue 16; docs/operations.md "Public alerts (CAP 1.2)") ---
+
+  /** CAP `sender` of every public alert (an e-mail-like id); the identifiers derive from it. */
+  @Matches(/^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/, { message: 'CAP_SENDER must look like name@domain (CAP sender)' })
+  CAP_SENDER = 'cgi@cm-porto.pt';
+
+  /** CAP `status` of the messages: Actual in production; Exercise or Test for drills and staging. */
+  @IsIn(['Actual', 'Exercise', 'Test'])
+  CAP_STATUS: 'Actual' | 'Exercise' | 'Test' = 'Actual';
   // --- Units: AVL positions (issue 14; docs/operations.md "MQTT broker and AVL positions") ---
 
   /**

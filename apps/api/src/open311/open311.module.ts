@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { EventsModule } from '../events/events.module';
 import { GeoModule } from '../geo/geo.module';
 import { OccurrencesModule } from '../occurrences/occurrences.module';
+import { PublicAlertsModule } from '../public-alerts/public-alerts.module';
 import { RulesModule } from '../rules/rules.module';
 import { CallbackWebhookService } from './callbacks/callback-webhook.service';
 import { DeliverCallbacksJob } from './callbacks/deliver-callbacks.job';
@@ -23,7 +24,7 @@ import { StatusPageService } from './status-page/status-page.service';
  * moderation of what Open311 shows the public (/api/v1/occurrences/{id}/publication).
  */
 @Module({
-  imports: [AuthModule, EventsModule, GeoModule, OccurrencesModule, RulesModule],
+  imports: [AuthModule, EventsModule, GeoModule, OccurrencesModule, RulesModule, PublicAlertsModule],
   controllers: [Open311Controller, StatusPageController, ReportPublicationController],
   providers: [
     Open311ServicesService, Open311RequestRepository, Open311RequestsService, CallbackWebhookService,

@@ -48,6 +48,22 @@ describe('citizen status page', () => {
     expect(token_hash).not.toContain(r.token);
   });
 
+  it('lists the public alerts in force (issue 16), and no longer once cancelled', async () => {
+    const r = await report('WASTE_OVERFLOW');
+    const before = await api.http().get(r.path);
+    expect(before.text).not.toContain('Avisos públicos em vigor');
+    const issued = await api.http().post('/api/v1/public-alerts').set('authorization', api.auth('supervisor')).send({
+      category: ['Met'], urgency: 'Immediate', severity: 'Severe', certainty: 'Observed', expires: new Date(Date.now() + 3600_000).toISOString(),
+      texts: { pt: { event: 'Cheias', headline: 'Risco de cheia <em> Campanhã', description: 'Evite a marginal.' } }, area: { parishes: ['131203'] },
+    });
+    expect(issued.status).toBe(201);
+    const page = await api.http().get(r.path);
+    expect(page.text).toContain('Avisos públicos em vigor');
+    expect(page.text).toContain('Risco de cheia &lt;em&gt; Campanhã');
+    await api.http().post(`/api/v1/public-alerts/${issued.body.id}/cancel`).set('authorization', api.auth('supervisor')).send({ note: 'Fim' }).expect(201);
+    expect((await api.http().get(r.path)).text).not.toContain('Risco de cheia');
+  });
+
   it('answers the same 404 for a wrong token, a missing token and an unknown reference', async () => {
     const r = await report('STREET_CLEANING');
     const wrong = await api.http().get(`/status/${r.ref}?token=${'A'.repeat(43)}`);

@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { OccurrenceView, Role, UnitTrail } from '@cgi/shared';
 import type { ApiClient } from '../api/api-client';
+import { PublicAlertsPanel } from '../alerts/public-alerts';
 import { useReference } from '../api/reference';
 import { AssetDetailPanel } from '../assets/asset-detail';
 import { AssetLayerToggles, useAssetLayers } from '../assets/asset-layer-toggles';
@@ -17,9 +18,9 @@ import { LevelControls } from './level-controls';
 import { OccurrenceDetailPanel } from './occurrence-detail';
 import { OccurrenceList } from './occurrence-list';
 
-type Tab = 'intake' | 'triage' | 'occurrences' | 'units' | 'levels';
+type Tab = 'intake' | 'triage' | 'occurrences' | 'units' | 'levels' | 'alerts';
 // Units between the queue and the occurrences: arrows and End still reach the others where they were.
-const TABS: Tab[] = ['intake', 'triage', 'units', 'occurrences', 'levels'];
+const TABS: Tab[] = ['intake', 'triage', 'units', 'occurrences', 'levels', 'alerts'];
 const LIST_LIMIT = 200;
 
 /** The operator workstation: intake, triage queue, occurrences, detail and operational levels, beside the map. */
@@ -54,6 +55,7 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
     setFocus(id ? 'asset' : 'occurrence');
   }, []);
   const [picked, setPicked] = useState<{ lat: number; lon: number } | null>(null);
+  const [alertPick, setAlertPick] = useState<{ lat: number; lon: number } | null>(null);
   const [query, setQuery] = useState('');
 
   const { triage, open } = useMemo(() => {
@@ -67,7 +69,7 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
     };
   }, [store, revision, query]);
 
-  const labels: Record<Tab, string> = { intake: t('intake'), triage: `${t('triageQueue')} (${triage.length})`, occurrences: `${t('occurrences')} (${store.size})`, units: t('units'), levels: t('levels') };
+  const labels: Record<Tab, string> = { intake: t('intake'), triage: `${t('triageQueue')} (${triage.length})`, occurrences: `${t('occurrences')} (${store.size})`, units: t('units'), levels: t('levels'), alerts: t('alertsTab') };
   // WAI-ARIA tabs: arrows (and Home/End) select the next tab and move the focus with it (roving tabindex).
   const onTabKey = (e: KeyboardEvent<HTMLButtonElement>): void => {
     const i = TABS.indexOf(tab);
@@ -102,6 +104,7 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
           ) : null}
           {tab === 'units' ? <UnitsPanel units={units} selected={selectedUnit} onSelect={setSelectedUnit} onNew={admin ? () => setFocus('new-unit') : undefined} /> : null}
           {tab === 'levels' ? <LevelControls api={api} canEdit={supervisor} /> : null}
+          {tab === 'alerts' ? <PublicAlertsPanel api={api} canIssue={supervisor || admin} occurrences={open} picked={alertPick} /> : null}
         </div>
       </section>
       <section className="ws-map">
@@ -112,8 +115,8 @@ export function OperatorView({ api, config, role }: { api: ApiClient; config: Co
           levels={levelByScope}
           variant="workstation"
           label={t('location')}
-          onSelect={tab === 'intake' ? undefined : setSelected}
-          onPick={tab === 'intake' ? (lat, lon) => setPicked({ lat, lon }) : undefined}
+          onSelect={tab === 'intake' || tab === 'alerts' ? undefined : setSelected}
+          onPick={tab === 'intake' ? (lat, lon) => setPicked({ lat, lon }) : tab === 'alerts' ? (lat, lon) => setAlertPick({ lat, lon }) : undefined}
           picked={tab === 'intake' ? picked : null}
           highlight={selected}
           units={units}

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ASSET_STATUSES, UNIT_STATUSES, type OccurrenceView } from '@cgi/shared';
+import { AlertsStrip } from '../alerts/public-alerts';
 import { useReference } from '../api/reference';
 import { AssetLayerToggles, useAssetLayers } from '../assets/asset-layer-toggles';
 import { ASSET_STATUS_STYLE } from '../assets/asset-style';
@@ -110,6 +111,7 @@ export function VideowallView({ config }: { config: ConsoleConfig }): ReactNode 
           </div>
         </div>
         <aside className="vw-side">
+          <AlertsStrip />
           <KpiTiles kpis={kpis} />
           <UnitStatusTable units={fleet} />
           <UrgentList items={urgent} now={now} />

@@ -10,6 +10,7 @@ import { UnitPositions1764361000000 } from './1764361000000-unit-positions';
 import { UnitsHotPositionUpdates1764362000000 } from './1764362000000-units-hot-position-updates';
 import { Assets1764370000000 } from './1764370000000-assets';
 import { Platform1764371000000 } from './1764371000000-platform';
+import { PublicAlerts1764380000000 } from './1764380000000-public-alerts';
 import { OpenData1764381000000 } from './1764381000000-open-data';
 
 /** Every migration, in order. Add new ones at the end (one line each). */
@@ -26,5 +27,6 @@ export const MIGRATIONS = [
   UnitsHotPositionUpdates1764362000000,
   Assets1764370000000,
   Platform1764371000000,
+  PublicAlerts1764380000000,
   OpenData1764381000000,
 ];

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Env } from '../../config/env';
-import { sign, SIGNATURE_HEADER } from './callback-signature';
+import { postSignedWebhook } from './signed-webhook';
 import type { DeliverCallbacksPayload } from './status-callback.queue';
 
 interface PendingRow {
@@ -72,25 +72,17 @@ export class DeliverCallbacksJob {
 
   /** null when the receiver accepted (2xx), else why not. */
   private async post(row: PendingRow): Promise<string | null> {
-    try {
-      const res = await fetch(row.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          [SIGNATURE_HEADER]: sign(row.secret, row.body),
-          'x-cgi-delivery': row.id,
-          'x-cgi-sequence': String(row.seq),
-          'user-agent': 'CGI-Porto-Open311-Callbacks/1',
-        },
-        body: row.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.env.CALLBACK_TIMEOUT_MS),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      return res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}`;
-    } catch (err) {
-      this.logger.warn(`callback ${row.id} failed: ${(err as Error).message}`);
-      return (err as Error).message || 'network error';
-    }
+    const error = await postSignedWebhook({
+      url: row.url,
+      secret: row.secret,
+      body: row.body,
+      contentType: 'application/json; charset=utf-8',
+      deliveryId: row.id,
+      sequence: row.seq,
+      userAgent: 'CGI-Porto-Open311-Callbacks/1',
+      timeoutMs: this.env.CALLBACK_TIMEOUT_MS,
+    });
+    if (error) this.logger.warn(`callback ${row.id} failed: ${error}`);
+    return error;
   }
 }

@@ -2,6 +2,8 @@ import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../auth/auth.decorators';
+import { PublicAlertService } from '../../public-alerts/public-alert.service';
+import { renderAlertsSection } from '../../public-alerts/public-alerts.view';
 import { renderInvalid, renderNotFound, renderStatusPage } from './status-page.view';
 import { StatusPageService } from './status-page.service';
 
@@ -25,13 +27,18 @@ function html(reply: FastifyReply, status: number, body: string): void {
 @Public()
 @Controller('status')
 export class StatusPageController {
-  constructor(private readonly pages: StatusPageService) {}
+  constructor(
+    private readonly pages: StatusPageService,
+    private readonly alerts: PublicAlertService,
+  ) {}
 
   @Get(':reference')
   async show(@Param('reference') reference: string, @Query('token') token: unknown, @Query('sent') sent: unknown, @Res() reply: FastifyReply): Promise<void> {
     const view = typeof token === 'string' ? await this.pages.view(reference, token) : null;
     if (!view) return html(reply, 404, renderNotFound());
-    html(reply, 200, renderStatusPage(view, token as string, sent === '1' ? 'Comentário enviado ao serviço responsável. Obrigado.' : null));
+    // The alerts in force (issue 16) head the citizen's page too.
+    const alerts = renderAlertsSection(await this.alerts.list(false));
+    html(reply, 200, renderStatusPage(view, token as string, sent === '1' ? 'Comentário enviado ao serviço responsável. Obrigado.' : null, alerts));
   }
 
   @Post(':reference/comments')
