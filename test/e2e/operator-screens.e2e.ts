@@ -111,6 +111,8 @@ test('keyboard: tabs move with the arrows, a row opens with Enter, every control
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-triage');
   assert.equal(await page.getAttribute('#tab-triage', 'aria-selected'), 'true');
   await page.keyboard.press('End');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-alerts');
+  await page.keyboard.press('ArrowLeft');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-levels');
   await page.keyboard.press('ArrowLeft');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-occurrences');
